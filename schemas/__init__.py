@@ -1,0 +1,1 @@
+"""JSON Schemas and built-in codebooks, shipped as the ``vigtool.schemas`` package."""

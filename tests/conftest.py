@@ -1,0 +1,25 @@
+"""Shared fixtures: real media made by sample_clips, real workspaces in temp folders."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from sample_clips.kinds import H264_BFRAMES, VideoTruth, make_video
+from vigtool.workspace import Workspace
+
+
+@pytest.fixture(scope="session")
+def small_video(tmp_path_factory: pytest.TempPathFactory) -> VideoTruth:
+    """A 60-frame H.264 clip with B-frames and sound, every frame showing its number."""
+    folder = tmp_path_factory.mktemp("media")
+    return make_video(folder / "small.mp4", H264_BFRAMES, frames=60)
+
+
+@pytest.fixture
+def workspace(tmp_path: Path) -> Iterator[Workspace]:
+    ws = Workspace.open(tmp_path / "ws")
+    yield ws
+    ws.close()

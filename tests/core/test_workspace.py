@@ -1,0 +1,200 @@
+"""The Workspace facade: cases, import, moments, turns, undo/redo, persistence."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sample_clips.kinds import VideoTruth
+from vigtool import Workspace
+from vigtool.domain.records import Actor, RecordingStatus, TurnKind
+from vigtool.errors import InvalidEdit, MediaError, NotFound, NothingToUndo
+from vigtool.store.changes import Changes
+from vigtool.workspace import DuplicateRecording
+
+
+@pytest.fixture
+def imported(workspace: Workspace, small_video: VideoTruth) -> tuple[Workspace, int]:
+    case = workspace.add_case("FAM-01", helping_question="Why does he cry when I put him down?")
+    recording = workspace.import_recording(case.id, cycle=1, path=small_video.path)
+    return workspace, recording.id
+
+
+def test_import_probes_indexes_and_copies_into_media(
+    workspace: Workspace, small_video: VideoTruth
+) -> None:
+    case = workspace.add_case("FAM-01")
+    rec = workspace.import_recording(case.id, cycle=2, path=small_video.path)
+    assert rec.frame_count == small_video.frame_count
+    assert rec.cycle == 2
+    assert rec.status is RecordingStatus.PRESENT
+    assert rec.original_name == "small.mp4"
+    stored = workspace.media_path(rec)
+    assert stored.parent == workspace.root / "media"
+    assert stored.read_bytes() == Path(small_video.path).read_bytes()
+    assert [c.number for c in workspace.cycles(case.id)] == [2]
+    assert workspace.frame_times(rec.id).frame_count == small_video.frame_count
+    assert [e.action for e in workspace.audit_log(case.id)] == ["import"]
+
+
+def test_same_content_is_detected_as_a_duplicate(
+    imported: tuple[Workspace, int], small_video: VideoTruth, tmp_path: Path
+) -> None:
+    ws, rec_id = imported
+    renamed = tmp_path / "copy-with-another-name.mp4"
+    renamed.write_bytes(Path(small_video.path).read_bytes())
+    with pytest.raises(DuplicateRecording) as caught:
+        ws.import_recording(ws.case_by_code("FAM-01").id, path=renamed)
+    assert caught.value.existing.id == rec_id
+    assert len(ws.recordings()) == 1
+
+
+def test_a_broken_video_is_refused_and_nothing_is_written(
+    workspace: Workspace, tmp_path: Path
+) -> None:
+    case = workspace.add_case("FAM-02")
+    broken = tmp_path / "broken.mp4"
+    broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
+    with pytest.raises(MediaError):
+        workspace.import_recording(case.id, path=broken)
+    assert workspace.recordings() == []
+    assert list((workspace.root / "media").iterdir()) == []
+
+
+def test_missing_media_is_reported_as_missing(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    ws.media_path(ws.recording(rec_id)).unlink()
+    assert ws.recording(rec_id).status is RecordingStatus.MISSING
+
+
+def test_moments_round_trip_through_undo_redo_and_reopen(
+    imported: tuple[Workspace, int],
+) -> None:
+    ws, rec_id = imported
+    first = ws.add_moment(rec_id, start_frame=10, end_frame=19, codes=["attentive"])
+    second = ws.add_moment(rec_id, start_frame=2, end_frame=5, title="She looks up")
+    assert [m.id for m in ws.moments(rec_id)] == [second.id, first.id]  # by start frame
+    assert first.frame_count == 10
+
+    moved = ws.update_moment(first.id, start_frame=12, end_frame=25)
+    assert (moved.start_frame, moved.end_frame) == (12, 25)
+    assert ws.undo_name == "Move Moment"
+    ws.undo()
+    assert ws.moment(first.id).start_frame == 10
+    ws.redo()
+    assert ws.moment(first.id).end_frame == 25
+
+    ws.delete_moment(second.id)
+    with pytest.raises(NotFound):
+        ws.moment(second.id)
+    ws.undo()
+    restored = ws.moment(second.id)
+    assert restored == second
+
+    root = ws.root
+    ws.close()
+    with Workspace.open(root) as again:
+        assert [(m.id, m.start_frame, m.end_frame, m.codes) for m in again.moments(rec_id)] == [
+            (second.id, 2, 5, ()),
+            (first.id, 12, 25, ("attentive",)),
+        ]
+        assert again.undo_name is None  # history is per session; the data is what persists
+
+
+def test_add_then_undo_then_redo_keeps_the_same_id(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    moment = ws.add_moment(rec_id, start_frame=0, end_frame=9)
+    ws.undo()
+    assert ws.moments(rec_id) == []
+    ws.redo()
+    assert ws.moments(rec_id) == [moment]
+
+
+def test_a_new_edit_clears_redo(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    ws.add_moment(rec_id, start_frame=0, end_frame=9)
+    ws.undo()
+    ws.add_moment(rec_id, start_frame=20, end_frame=29)
+    assert ws.redo_name is None
+    with pytest.raises(NothingToUndo):
+        ws.redo()
+
+
+def test_every_edit_is_announced_with_what_it_touched(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    heard: list[Changes] = []
+    unsubscribe = ws.subscribe(heard.append)
+    moment = ws.add_moment(rec_id, start_frame=0, end_frame=9)
+    ws.update_moment(moment.id, codes=["receiving"])
+    ws.undo()
+    unsubscribe()
+    ws.redo()
+    assert [c.operation for c in heard] == ["Add Moment", "Change Codes", "Undo Change Codes"]
+    assert all(c.ids("moments") == {moment.id} for c in heard)
+
+
+def test_invalid_spans_and_fields_are_refused(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    last = ws.recording(rec_id).frame_count - 1
+    with pytest.raises(InvalidEdit, match="before it starts"):
+        ws.add_moment(rec_id, start_frame=10, end_frame=9)
+    with pytest.raises(InvalidEdit, match="past the end"):
+        ws.add_moment(rec_id, start_frame=0, end_frame=last + 1)
+    moment = ws.add_moment(rec_id, start_frame=0, end_frame=last)
+    with pytest.raises(InvalidEdit, match="no field"):
+        ws.update_moment(moment.id, colour="red")
+    with pytest.raises(InvalidEdit):
+        ws.update_moment(moment.id, codes="attentive")
+    assert ws.moment(moment.id) == moment
+
+
+def test_turns_belong_to_the_recording_and_show_inside_moments(
+    imported: tuple[Workspace, int],
+) -> None:
+    ws, rec_id = imported
+    moment = ws.add_moment(rec_id, start_frame=10, end_frame=30)
+    cue = ws.add_turn(rec_id, frame=12, actor="child", kind="initiative")
+    reply = ws.add_turn(rec_id, frame=20, actor=Actor.ADULT, kind=TurnKind.RESPONSE)
+    ws.add_turn(rec_id, frame=40, actor="child", kind="initiative")
+    assert [t.id for t in ws.turns(rec_id, moment.id)] == [cue.id, reply.id]
+    assert len(ws.turns(rec_id)) == 3
+    with pytest.raises(InvalidEdit, match="child or adult"):
+        ws.add_turn(rec_id, frame=5, actor="baby", kind="initiative")
+
+
+def test_deleting_a_moment_keeps_the_parents_words(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    case_id = ws.recording(rec_id).case_id
+    moment = ws.add_moment(rec_id, start_frame=0, end_frame=9)
+    words = ws.add_reflection(case_id, cycle=1, text="He was looking at me!", moment_id=moment.id)
+    ws.delete_moment(moment.id)
+    kept = ws.reflections(case_id)
+    assert [(r.id, r.text, r.moment_id) for r in kept] == [(words.id, words.text, None)]
+    ws.undo()
+    assert ws.reflections(case_id)[0].moment_id == moment.id
+
+
+def test_cases_goals_stills_and_consents(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    case = ws.case_by_code("FAM-01")
+    assert case.helping_question.startswith("Why does he cry")
+    ws.update_case(case.id, helping_question="How can I help him settle?")
+    assert ws.case(case.id).helping_question == "How can I help him settle?"
+    goal = ws.add_goal(case.id, cycle=1, text="Notice when he looks at you")
+    still = ws.add_still(rec_id, frame=12, caption="A shared smile")
+    consent = ws.add_consent(case.id, kind="filming", given=True, retention_until="2027-03-01")
+    assert ws.goals(case.id, cycle=1) == [goal]
+    assert ws.stills(rec_id) == [still]
+    assert ws.consents(case.id) == [consent]
+    with pytest.raises(InvalidEdit, match="already a case"):
+        ws.add_case("FAM-01")
+    with pytest.raises(InvalidEdit):
+        ws.add_case("   ")
+
+
+def test_import_ends_undo_history(imported: tuple[Workspace, int]) -> None:
+    ws, _ = imported
+    assert ws.undo_name is None
+    with pytest.raises(NothingToUndo):
+        ws.undo()

@@ -1,0 +1,151 @@
+"""``vigtool`` on the command line.
+
+Contract: exit 0 on success; exit 2 with one line ``error: ...`` on stderr
+for bad input; never a traceback (an unexpected failure prints one line and
+keeps the details in a log file).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NoReturn
+
+from vigtool import __version__
+from vigtool.errors import VigtoolError
+from vigtool.jobs import Progress, no_progress
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 2
+EXIT_INTERNAL = 3
+EXIT_CANCELLED = 130
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:
+        self.exit(EXIT_BAD_INPUT, f"error: {message} (see '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="vigtool",
+        description="Frame-exact tagging, highlight clips and shared review for "
+        "Video Interaction Guidance.",
+    )
+    parser.add_argument("--version", action="version", version=f"vigtool {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    p = sub.add_parser("probe", help="describe a video: frames, duration, size, sound")
+    p.add_argument("video", type=Path)
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser("frame", help="save one exact frame of a video as PNG or JPEG")
+    p.add_argument("video", type=Path)
+    p.add_argument("--frame", type=int, required=True, metavar="N", help="0-based frame number")
+    p.add_argument("--out", type=Path, required=True, help="output .png or .jpg")
+
+    p = sub.add_parser("demo", help="build a demo workspace from the sample clips")
+    p.add_argument("--workspace", type=Path, help="folder (default: the user data folder)")
+    p.add_argument("--no-gui", action="store_true", help="build it and print what was made")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return EXIT_OK
+    try:
+        return _run(args)
+    except VigtoolError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("error: cancelled", file=sys.stderr)
+        return EXIT_CANCELLED
+    except Exception as exc:
+        log = _write_crash_log()
+        print(f"error: unexpected failure ({type(exc).__name__}: {exc}); details in {log}",
+              file=sys.stderr)
+        return EXIT_INTERNAL
+
+
+def _run(args: argparse.Namespace) -> int:
+    if args.command == "probe":
+        return _probe(args.video, as_json=args.json)
+    if args.command == "frame":
+        return _frame(args.video, args.frame, args.out)
+    if args.command == "demo":
+        return _demo(args.workspace, gui=not args.no_gui)
+    raise AssertionError(args.command)
+
+
+def _probe(video: Path, *, as_json: bool) -> int:
+    from vigtool.media.probe import probe_video
+
+    probe = probe_video(video)
+    if as_json:
+        print(json.dumps(probe.to_json(), indent=2))
+    else:
+        for key, value in probe.to_json().items():
+            print(f"{key:>12}: {value}")
+    return EXIT_OK
+
+
+def _frame(video: Path, number: int, out: Path) -> int:
+    from vigtool.media.frame_index import build_frame_index
+    from vigtool.media.reader import FrameReader
+    from vigtool.media.stills import write_still
+
+    index = build_frame_index(video)
+    index.times.check_frame(number)
+    with FrameReader(video, index, prefetch=False) as reader:
+        rgb = reader.frame(number)
+    write_still(rgb, out)
+    print(f"frame {number} of {video.name} ({rgb.shape[1]}x{rgb.shape[0]}) saved to {out}")
+    return EXIT_OK
+
+
+def _demo(workspace: Path | None, *, gui: bool) -> int:
+    from vigtool.demo import build_demo, default_demo_workspace
+
+    root = workspace or default_demo_workspace()
+    summary = build_demo(root, progress=terminal_progress("importing"))
+    for line in summary:
+        print(line)
+    if gui:
+        print("The desktop window is not part of this build yet; the workspace is ready.")
+    return EXIT_OK
+
+
+def terminal_progress(label: str) -> Progress:
+    """A progress callback that redraws one line on an interactive terminal."""
+    if not sys.stderr.isatty():
+        return no_progress
+
+    def show(done: int, total: int) -> None:
+        pct = 100 * done // total if total else 100
+        end = "\n" if done >= total else ""
+        print(f"\r{label}: {pct:3d}%", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def _write_crash_log() -> Path:
+    from platformdirs import user_log_path
+
+    folder = user_log_path("vigtool", ensure_exists=True)
+    log = folder / "crash.log"
+    with log.open("a", encoding="utf-8") as f:
+        f.write(traceback.format_exc())
+        f.write("\n")
+    return log
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,1 @@
+"""Plain records and pure rules: no I/O, no Qt."""

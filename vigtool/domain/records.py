@@ -1,0 +1,150 @@
+"""Frozen records handed out by the Workspace.
+
+They are snapshots: editing goes through Workspace operations, which return
+fresh records. Frames are 0-based indices in presentation order; a moment's
+``end_frame`` is inclusive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Actor(StrEnum):
+    CHILD = "child"
+    ADULT = "adult"
+
+
+class TurnKind(StrEnum):
+    INITIATIVE = "initiative"
+    RECEPTION = "reception"
+    RESPONSE = "response"
+
+
+class RecordingStatus(StrEnum):
+    PRESENT = "present"
+    MISSING = "missing"
+    PURGED = "purged"
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    code: str
+    helping_question: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Cycle:
+    id: int
+    case_id: int
+    number: int
+    note: str
+
+
+@dataclass(frozen=True)
+class Recording:
+    id: int
+    case_id: int
+    cycle: int
+    path: str
+    original_name: str
+    sha256: str
+    duration_ms: int
+    frame_count: int
+    fps: float
+    vfr: bool
+    width: int
+    height: int
+    rotation: int
+    has_audio: bool
+    video_codec: str
+    audio_codec: str
+    status: RecordingStatus
+    imported_at: str
+
+
+@dataclass(frozen=True)
+class Moment:
+    id: int
+    recording_id: int
+    start_frame: int
+    end_frame: int
+    codes: tuple[str, ...]
+    title: str
+    note: str
+    strengths: str
+    prompt: str
+    selected_for_review: bool
+    review_order: int | None
+
+    @property
+    def frame_count(self) -> int:
+        return self.end_frame - self.start_frame + 1
+
+
+@dataclass(frozen=True)
+class Turn:
+    """One act in a serve-and-return chain, at one frame of a recording.
+
+    Turns belong to the recording, not to a moment: a moment shows the turns
+    whose frame lies inside it, so dragging a moment's edge never orphans one.
+    """
+
+    id: int
+    recording_id: int
+    frame: int
+    actor: Actor
+    kind: TurnKind
+    note: str
+
+
+@dataclass(frozen=True)
+class Still:
+    id: int
+    recording_id: int
+    frame: int
+    caption: str
+
+
+@dataclass(frozen=True)
+class Reflection:
+    """The parent's own words, written down during a shared review."""
+
+    id: int
+    case_id: int
+    cycle: int
+    moment_id: int | None
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class Goal:
+    id: int
+    case_id: int
+    cycle: int
+    text: str
+
+
+@dataclass(frozen=True)
+class Consent:
+    id: int
+    case_id: int
+    kind: str
+    given: bool
+    recorded_at: str
+    retention_until: str | None
+    withdrawn_at: str | None
+    note: str
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: str
+    action: str
+    case_id: int | None
+    detail: str

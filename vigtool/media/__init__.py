@@ -1,0 +1,1 @@
+"""Reading video: probe, frame index, exact-frame reader (PyAV; no Qt)."""

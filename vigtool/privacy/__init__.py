@@ -1,0 +1,1 @@
+"""Keeping family footage private: private files and folders, atomic writes."""

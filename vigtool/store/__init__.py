@@ -1,0 +1,1 @@
+"""The workspace database: SQLite (WAL) through sqlite-utils, changed only by migrations."""

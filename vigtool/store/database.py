@@ -1,0 +1,115 @@
+"""Open the workspace database safely: check its version, back it up, migrate, tune.
+
+Rules: a database written by a newer vigtool is refused and not touched; an
+older one is copied to a backup before any migration runs; every connection
+uses WAL with full sync and enforced foreign keys, so an edit that returned
+is on disk even if the process is killed a moment later.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlite_utils import Database
+
+from vigtool.errors import NewerWorkspaceError, StoreError
+from vigtool.privacy.files import PRIVATE_FILE_MODE, make_private
+from vigtool.store.migrations import MIGRATION_SET, known_migration_names, migrations
+
+_MIGRATIONS_TABLE = "_sqlite_migrations"
+_SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+def open_database(path: Path) -> Database:
+    """Open (creating if needed) and migrate the database at ``path``."""
+    existed = path.exists() and path.stat().st_size > 0
+    if existed:
+        _check_is_sqlite(path)
+        applied = _applied_migrations(path)
+        unknown = applied - known_migration_names()
+        if unknown:
+            raise NewerWorkspaceError(
+                f"{path} was written by a newer version of vigtool "
+                f"(it has changes this version does not know: {', '.join(sorted(unknown))}); "
+                "please update vigtool. The workspace was not changed."
+            )
+    else:
+        _create_private(path)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+    try:
+        db = Database(conn, execute_plugins=False)
+        _tune(db)
+        pending = migrations.pending(db)
+        if existed and pending:
+            _backup(conn, path, pending[0].name)
+        migrations.apply(db)
+    except sqlite3.DatabaseError as exc:
+        conn.close()
+        raise StoreError(f"{path} could not be opened as a vigtool workspace ({exc})") from exc
+    for suffix in ("-wal", "-shm"):
+        make_private(path.with_name(path.name + suffix))
+    return db
+
+
+def _create_private(path: Path) -> None:
+    fd = os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE)
+    os.close(fd)
+    make_private(path)
+
+
+def _check_is_sqlite(path: Path) -> None:
+    with path.open("rb") as f:
+        head = f.read(len(_SQLITE_MAGIC))
+    if head != _SQLITE_MAGIC:
+        raise StoreError(f"{path} is not a vigtool workspace database")
+
+
+def _applied_migrations(path: Path) -> frozenset[str]:
+    """Read applied migration names without writing anything (read-only connection)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    try:
+        conn = sqlite3.connect(uri, uri=True)
+    except sqlite3.Error as exc:
+        raise StoreError(f"{path} could not be opened ({exc})") from exc
+    try:
+        has_table = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
+            (_MIGRATIONS_TABLE,),
+        ).fetchone()
+        if not has_table:
+            return frozenset()
+        rows = conn.execute(
+            f"SELECT name FROM {_MIGRATIONS_TABLE} WHERE migration_set = ?", (MIGRATION_SET,)
+        ).fetchall()
+        return frozenset(str(name) for (name,) in rows)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is damaged or not a vigtool workspace ({exc})") from exc
+    finally:
+        conn.close()
+
+
+def _tune(db: Database) -> None:
+    with db.ensure_autocommit_on():
+        mode = db.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        if str(mode).lower() != "wal":
+            raise StoreError("the workspace database could not switch to WAL mode")
+        db.execute("PRAGMA synchronous = FULL")
+        db.execute("PRAGMA foreign_keys = ON")
+        db.execute("PRAGMA busy_timeout = 10000")
+
+
+def _backup(conn: sqlite3.Connection, path: Path, before: str) -> Path:
+    """Copy the database (consistently, WAL included) next to it before migrating."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    target = path.with_name(f"{path.name}.backup-{stamp}-before-{before}")
+    _create_private(target)
+    dest = sqlite3.connect(str(target))
+    try:
+        conn.backup(dest)
+    finally:
+        dest.close()
+    make_private(target)
+    return target

@@ -1,0 +1,121 @@
+"""The schema, as an ordered chain of named migrations.
+
+A new workspace is built by running the whole chain, an old one by running
+what it lacks, so both always end with the same schema. Never edit a
+migration that has shipped: add a new one at the end.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "vigtool"
+migrations = Migrations(MIGRATION_SET)
+
+_INITIAL_SCHEMA = (
+    """CREATE TABLE cases (
+        id INTEGER PRIMARY KEY,
+        code TEXT NOT NULL UNIQUE CHECK (length(trim(code)) > 0),
+        helping_question TEXT NOT NULL DEFAULT '',
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE cycles (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        number INTEGER NOT NULL CHECK (number >= 1),
+        note TEXT NOT NULL DEFAULT '',
+        UNIQUE (case_id, number)
+    )""",
+    """CREATE TABLE recordings (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        cycle INTEGER NOT NULL CHECK (cycle >= 1),
+        path TEXT NOT NULL,
+        original_name TEXT NOT NULL,
+        sha256 TEXT NOT NULL UNIQUE,
+        duration_ms INTEGER NOT NULL,
+        frame_count INTEGER NOT NULL CHECK (frame_count > 0),
+        fps REAL NOT NULL,
+        vfr INTEGER NOT NULL,
+        width INTEGER NOT NULL,
+        height INTEGER NOT NULL,
+        rotation INTEGER NOT NULL,
+        has_audio INTEGER NOT NULL,
+        video_codec TEXT NOT NULL,
+        audio_codec TEXT NOT NULL,
+        purged INTEGER NOT NULL DEFAULT 0,
+        imported_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE moments (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id),
+        start_frame INTEGER NOT NULL CHECK (start_frame >= 0),
+        end_frame INTEGER NOT NULL CHECK (end_frame >= start_frame),
+        codes TEXT NOT NULL DEFAULT '[]',
+        title TEXT NOT NULL DEFAULT '',
+        note TEXT NOT NULL DEFAULT '',
+        strengths TEXT NOT NULL DEFAULT '',
+        prompt TEXT NOT NULL DEFAULT '',
+        selected_for_review INTEGER NOT NULL DEFAULT 0,
+        review_order INTEGER
+    )""",
+    "CREATE INDEX moments_by_recording ON moments (recording_id, start_frame)",
+    """CREATE TABLE turns (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id),
+        frame INTEGER NOT NULL CHECK (frame >= 0),
+        actor TEXT NOT NULL CHECK (actor IN ('child', 'adult')),
+        kind TEXT NOT NULL CHECK (kind IN ('initiative', 'reception', 'response')),
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    "CREATE INDEX turns_by_recording ON turns (recording_id, frame)",
+    """CREATE TABLE stills (
+        id INTEGER PRIMARY KEY,
+        recording_id INTEGER NOT NULL REFERENCES recordings(id),
+        frame INTEGER NOT NULL CHECK (frame >= 0),
+        caption TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE reflections (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        cycle INTEGER NOT NULL CHECK (cycle >= 1),
+        moment_id INTEGER REFERENCES moments(id),
+        text TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    )""",
+    """CREATE TABLE goals (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        cycle INTEGER NOT NULL CHECK (cycle >= 1),
+        text TEXT NOT NULL
+    )""",
+    """CREATE TABLE consents (
+        id INTEGER PRIMARY KEY,
+        case_id INTEGER NOT NULL REFERENCES cases(id),
+        kind TEXT NOT NULL,
+        given INTEGER NOT NULL,
+        recorded_at TEXT NOT NULL,
+        retention_until TEXT,
+        withdrawn_at TEXT,
+        note TEXT NOT NULL DEFAULT ''
+    )""",
+    """CREATE TABLE audit_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        action TEXT NOT NULL,
+        case_id INTEGER,
+        detail TEXT NOT NULL DEFAULT ''
+    )""",
+)
+
+
+@migrations(name="0001_initial")
+def _initial(db: Database) -> None:
+    for statement in _INITIAL_SCHEMA:
+        db.execute(statement)
+
+
+def known_migration_names() -> frozenset[str]:
+    """Every migration this version knows (all are pending on an empty database)."""
+    return frozenset(m.name for m in migrations.pending(Database(memory=True)))
