@@ -154,7 +154,9 @@ def build_frame_index(
                 f"{len(pts_list)} frames"
             ) from exc
     if not pts_list:
-        raise MediaError(f"{path.name} has a video stream with no frames")
+        raise MediaError(
+            f"{path.name} is damaged or incomplete: no frame of its video could be read"
+        )
     if expected and len(pts_list) < expected:
         raise MediaError(
             f"{path.name} is damaged or incomplete: it should hold {expected} frames "

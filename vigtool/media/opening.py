@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -12,13 +13,19 @@ import av.container
 
 from vigtool.errors import MediaError
 
-# A few bytes that name still images and text, so a renamed photo gets a useful message.
-_IMAGE_MAGIC = {
+# First bytes of files that are plainly not videos, so a renamed photo gets a useful
+# message (FFmpeg would happily open a PNG as a one-frame "video").
+_NOT_VIDEO_MAGIC = {
     b"\x89PNG": "a PNG image",
     b"\xff\xd8\xff": "a JPEG image",
     b"GIF8": "a GIF image",
+    b"BM": "a BMP image",
+    b"II*\x00": "a TIFF image",
+    b"MM\x00*": "a TIFF image",
     b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive",
 }
+_ERRNO_PREFIX = re.compile(r"^\[Errno -?\d+\]\s*")
 
 
 def check_readable_file(path: Path) -> None:
@@ -36,13 +43,21 @@ def check_readable_file(path: Path) -> None:
         raise MediaError(f"{name} is empty (0 bytes)")
 
 
-def describe_non_video(path: Path) -> str | None:
-    """If the file is plainly not a video (an image, text), say what it is."""
+def _head(path: Path) -> bytes:
     with path.open("rb") as f:
-        head = f.read(512)
-    for magic, what in _IMAGE_MAGIC.items():
+        return f.read(512)
+
+
+def _image_or_document(head: bytes) -> str | None:
+    for magic, what in _NOT_VIDEO_MAGIC.items():
         if head.startswith(magic):
             return what
+    if head[4:12] == b"ftypheic" or head[4:12] == b"ftypavif":
+        return "a still photo (HEIC/AVIF)"
+    return None
+
+
+def _text(head: bytes) -> str | None:
     try:
         text = head.decode("utf-8")
     except UnicodeDecodeError:
@@ -52,14 +67,33 @@ def describe_non_video(path: Path) -> str | None:
     return None
 
 
+def _looks_like_video_container(head: bytes) -> bool:
+    """MP4/MOV, Matroska/WebM, AVI, MPEG-TS or MPEG-PS by their first bytes."""
+    return (
+        head[4:8] in (b"ftyp", b"moov", b"mdat", b"wide", b"free")
+        or head.startswith((b"\x1a\x45\xdf\xa3", b"\x00\x00\x01\xba"))
+        or (head.startswith(b"RIFF") and head[8:12] == b"AVI ")
+        or (len(head) > 188 and head[0] == 0x47 and head[188] == 0x47)
+    )
+
+
 @contextmanager
 def open_video(path: Path) -> Iterator[av.container.InputContainer]:
     """Open ``path`` for reading; raise MediaError (one line) if it is not a readable video."""
     check_readable_file(path)
+    head = _head(path)
+    what = _image_or_document(head)
+    if what:
+        raise MediaError(f"{path.name} is {what}, not a video")
     try:
         container = av.open(str(path), mode="r", metadata_errors="ignore")
     except (av.FFmpegError, UnicodeDecodeError, ValueError, OSError) as exc:
-        what = describe_non_video(path)
+        if _looks_like_video_container(head):
+            raise MediaError(
+                f"{path.name} is damaged or incomplete (was a copy interrupted?): "
+                f"{_short(exc)}"
+            ) from exc
+        what = _text(head)
         if what:
             raise MediaError(f"{path.name} is {what}, not a video") from exc
         raise MediaError(
@@ -75,6 +109,11 @@ def open_video(path: Path) -> Iterator[av.container.InputContainer]:
 
 
 def _short(exc: BaseException) -> str:
-    text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-    # PyAV repeats the path in its messages; keep the part after it.
-    return text.split(": '")[0].strip()
+    """FFmpeg's reason in plain words: no errno, no repeated path, lower case."""
+    if isinstance(exc, av.FFmpegError) and exc.strerror:
+        text = str(exc.strerror)
+    else:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        text = _ERRNO_PREFIX.sub("", text).split(": '")[0]
+    text = text.strip().rstrip(".")
+    return text[:1].lower() + text[1:]

@@ -14,16 +14,37 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from vigtool.errors import VigtoolError
+
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 TEMP_PREFIX = ".vigtool-partial-"
 
 
 def private_dir(path: Path) -> Path:
-    """Create ``path`` (and parents) if needed; a folder we create is 0700."""
-    if not path.is_dir():
-        path.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR_MODE)
-        os.chmod(path, PRIVATE_DIR_MODE)
+    """Create ``path`` and any missing parents; every folder we create is 0700.
+
+    Raises VigtoolError if some part of the path is a file, not a folder.
+    """
+    missing: list[Path] = []
+    probe = path
+    while not probe.is_dir():
+        if probe.exists() or probe.is_symlink():
+            raise VigtoolError(f"{probe} is not a folder")
+        missing.append(probe)
+        if probe.parent == probe:
+            break
+        probe = probe.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=PRIVATE_DIR_MODE)
+        except FileExistsError:
+            if not folder.is_dir():
+                raise VigtoolError(f"{folder} is not a folder") from None
+            continue
+        except OSError as exc:
+            raise VigtoolError(f"could not create the folder {folder}: {exc.strerror}") from exc
+        os.chmod(folder, PRIVATE_DIR_MODE)
     return path
 
 
