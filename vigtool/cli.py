@@ -115,8 +115,8 @@ def _demo(workspace: Path | None, *, gui: bool) -> int:
     from vigtool.demo import build_demo, default_demo_workspace
 
     root = workspace or default_demo_workspace()
-    summary = build_demo(root, progress=terminal_progress("importing"))
-    for line in summary:
+    result = build_demo(root, progress=terminal_progress("importing"))
+    for line in result.lines:
         print(line)
     if gui:
         print("The desktop window is not part of this build yet; the workspace is ready.")

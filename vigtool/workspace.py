@@ -18,6 +18,7 @@ Threading: one thread at a time. Long steps (import) take ``progress`` and
 from __future__ import annotations
 
 import contextlib
+import re
 import threading
 from collections.abc import Callable, Iterator, Mapping
 from datetime import UTC, datetime
@@ -262,7 +263,8 @@ class Workspace:
                 f"{source.name} is already in this workspace (recording {found.id})", found
             )
         if copy:
-            stored = Path("media") / f"{case.code}-c{cycle}-{sha[:12]}{source.suffix.lower()}"
+            safe_code = re.sub(r"[^A-Za-z0-9_-]+", "_", case.code)
+            stored = Path("media") / f"{safe_code}-c{cycle}-{sha[:12]}{source.suffix.lower()}"
             copied = copy_with_hash(source, self.root / stored, progress=progress, cancel=cancel)
             if copied != sha:
                 (self.root / stored).unlink(missing_ok=True)
