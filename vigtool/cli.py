@@ -48,7 +48,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--frame", type=int, required=True, metavar="N", help="0-based frame number")
     p.add_argument("--out", type=Path, required=True, help="output .png or .jpg")
 
-    p = sub.add_parser("demo", help="build a demo workspace from the sample clips")
+    p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
+    p.add_argument("video", type=Path, nargs="?", help="a video to open (imported if new)")
+    p.add_argument("--workspace", type=Path, help="workspace folder (default: the last one)")
+    p.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
+
+    p = sub.add_parser("demo", help="build a demo workspace from the sample clips and open it")
     p.add_argument("--workspace", type=Path, help="folder (default: the user data folder)")
     p.add_argument("--no-gui", action="store_true", help="build it and print what was made")
     return parser
@@ -58,8 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
-        parser.print_help()
-        return EXIT_OK
+        args = parser.parse_args(["gui"])
     try:
         return _run(args)
     except VigtoolError as exc:
@@ -82,6 +86,8 @@ def _run(args: argparse.Namespace) -> int:
         return _frame(args.video, args.frame, args.out)
     if args.command == "demo":
         return _demo(args.workspace, gui=not args.no_gui)
+    if args.command == "gui":
+        return _gui(args.workspace, args.video, quit_after=args.quit_after)
     raise AssertionError(args.command)
 
 
@@ -118,9 +124,23 @@ def _demo(workspace: Path | None, *, gui: bool) -> int:
     result = build_demo(root, progress=terminal_progress("importing"))
     for line in result.lines:
         print(line)
-    if gui:
-        print("The desktop window is not part of this build yet; the workspace is ready.")
-    return EXIT_OK
+    if not gui:
+        return EXIT_OK
+    from vigtool.gui.app import run_gui
+
+    return run_gui(root, recording_id=result.recording_id)
+
+
+def _gui(workspace: Path | None, video: Path | None, *, quit_after: float | None) -> int:
+    if video is not None:
+        from vigtool.media.opening import check_readable_file
+
+        check_readable_file(video)
+    from vigtool.gui.app import run_gui
+
+    return run_gui(
+        workspace, video, quit_after_ms=None if quit_after is None else int(quit_after * 1000)
+    )
 
 
 def terminal_progress(label: str) -> Progress:

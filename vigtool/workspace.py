@@ -298,6 +298,31 @@ class Workspace:
         self._notify(Changes("Import Recording", {"recordings": frozenset({recording_id})}))
         return recording
 
+    def relink_recording(
+        self,
+        recording_id: int,
+        path: Path | str,
+        *,
+        progress: Progress = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> Recording:
+        """Point a missing recording at a file found elsewhere, if it holds the same bytes."""
+        recording = self.recording(recording_id)
+        source = Path(path).expanduser()
+        check_readable_file(source)
+        if hash_file(source, progress=progress, cancel=cancel) != recording.sha256:
+            raise VigtoolError(
+                f"{source.name} is not the same video as {recording.original_name} "
+                "(its content differs)"
+            )
+        with self._lock, self._db.atomic():
+            self._db.execute(
+                "UPDATE recordings SET path = ? WHERE id = ?", [str(source.resolve()), recording_id]
+            )
+            self._audit("relink", recording.case_id, f"recording {recording_id}")
+        self._notify(Changes("Locate Recording", {"recordings": frozenset({recording_id})}))
+        return self.recording(recording_id)
+
     def recording(self, recording_id: int) -> Recording:
         return self._recording_from_row(self._row("recordings", recording_id, "recording"))
 
@@ -309,6 +334,14 @@ class Workspace:
                 "SELECT * FROM recordings WHERE case_id = ? ORDER BY cycle, id", [case_id]
             )
         return [self._recording_from_row(r) for r in found]
+
+    def find_recording_by_content(
+        self, path: Path | str, *, cancel: CancelToken = NEVER_CANCELLED
+    ) -> Recording | None:
+        """The recording holding exactly this file's bytes, wherever the file now is."""
+        source = Path(path).expanduser()
+        check_readable_file(source)
+        return self.recording_by_hash(hash_file(source, cancel=cancel))
 
     def recording_by_hash(self, sha256: str) -> Recording | None:
         found = self._rows("SELECT * FROM recordings WHERE sha256 = ?", [sha256])

@@ -9,7 +9,7 @@ import pytest
 from sample_clips.kinds import VideoTruth
 from vigtool import Workspace
 from vigtool.domain.records import Actor, RecordingStatus, TurnKind
-from vigtool.errors import InvalidEdit, MediaError, NotFound, NothingToUndo
+from vigtool.errors import InvalidEdit, MediaError, NotFound, NothingToUndo, VigtoolError
 from vigtool.store.changes import Changes
 from vigtool.workspace import DuplicateRecording
 
@@ -198,3 +198,19 @@ def test_import_ends_undo_history(imported: tuple[Workspace, int]) -> None:
     assert ws.undo_name is None
     with pytest.raises(NothingToUndo):
         ws.undo()
+
+
+def test_a_missing_recording_is_relinked_only_to_the_same_content(
+    imported: tuple[Workspace, int], small_video: VideoTruth, tmp_path: Path
+) -> None:
+    ws, rec_id = imported
+    ws.media_path(ws.recording(rec_id)).unlink()
+    other = tmp_path / "other.mp4"
+    other.write_bytes(Path(small_video.path).read_bytes() + b"\0")
+    with pytest.raises(VigtoolError, match="not the same video"):
+        ws.relink_recording(rec_id, other)
+    moved = tmp_path / "moved.mp4"
+    moved.write_bytes(Path(small_video.path).read_bytes())
+    relinked = ws.relink_recording(rec_id, moved)
+    assert relinked.status is RecordingStatus.PRESENT
+    assert ws.media_path(relinked) == moved.resolve()

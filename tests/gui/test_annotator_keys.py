@@ -1,0 +1,119 @@
+"""Tagging from the keyboard in the real main window (offscreen, silent player).
+
+The player here runs without VLC (the fallback path: exact frames from the
+frame reader); the end-to-end test drives the same window with real VLC.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QSettings, Qt
+from pytestqt.qtbot import QtBot
+
+from sample_clips.kinds import VideoTruth
+from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+from vigtool.gui.main_window import MainWindow
+from vigtool.workspace import Workspace
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, tmp_path: Path, small_video: VideoTruth
+) -> Iterator[tuple[MainWindow, Workspace, int]]:
+    ws = Workspace.open(tmp_path / "ws")
+    case = ws.add_case("FAM-01")
+    rec = ws.import_recording(case.id, path=small_video.path)
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    win = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), None, "no VLC in this test",
+                     settings)
+    qtbot.addWidget(win)
+    win.show()
+    qtbot.waitExposed(win)
+    win.activateWindow()
+    win.open_recording(rec.id)
+    yield win, ws, rec.id
+    win.close()
+    ws.close()
+
+
+def _press(qtbot: QtBot, win: MainWindow, key: Qt.Key, times: int = 1,
+           modifier: Qt.KeyboardModifier = Qt.KeyboardModifier.NoModifier) -> None:
+    for _ in range(times):
+        qtbot.keyClick(win, key, modifier)
+
+
+def test_i_ten_rights_o_and_1_tag_ten_frames_with_one_code(
+    qtbot: QtBot, window: tuple[MainWindow, Workspace, int]
+) -> None:
+    win, ws, rec_id = window
+    _press(qtbot, win, Qt.Key.Key_Right, 5)
+    _press(qtbot, win, Qt.Key.Key_I)
+    _press(qtbot, win, Qt.Key.Key_Right, 10)
+    _press(qtbot, win, Qt.Key.Key_O)
+    _press(qtbot, win, Qt.Key.Key_1)
+    (moment,) = ws.moments(rec_id)
+    assert (moment.start_frame, moment.end_frame) == (5, 14)
+    assert moment.frame_count == 10
+    assert moment.codes == ("being-attentive",)
+    assert win.tagger.selected == moment.id
+
+    _press(qtbot, win, Qt.Key.Key_Z, modifier=Qt.KeyboardModifier.ControlModifier)  # the code
+    _press(qtbot, win, Qt.Key.Key_Z, modifier=Qt.KeyboardModifier.ControlModifier)  # the moment
+    assert ws.moments(rec_id) == []
+    redo = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    _press(qtbot, win, Qt.Key.Key_Z, modifier=redo)
+    _press(qtbot, win, Qt.Key.Key_Z, modifier=redo)
+    assert ws.moments(rec_id) == [moment]
+
+
+def test_stepping_moves_the_playhead_by_exact_frames(
+    qtbot: QtBot, window: tuple[MainWindow, Workspace, int]
+) -> None:
+    win, _, _ = window
+    _press(qtbot, win, Qt.Key.Key_Right, 3)
+    _press(qtbot, win, Qt.Key.Key_Left)
+    assert win.player.frame == 2
+    _press(qtbot, win, Qt.Key.Key_End)
+    assert win.player.frame == win.player.frame_count - 1
+    _press(qtbot, win, Qt.Key.Key_Home)
+    assert win.player.frame == 0
+    _press(qtbot, win, Qt.Key.Key_Right, modifier=Qt.KeyboardModifier.ShiftModifier)
+    assert win.player.frame == 30  # one second at 30 fps
+
+
+def test_turn_keys_quick_tag_tab_and_delete(
+    qtbot: QtBot, window: tuple[MainWindow, Workspace, int]
+) -> None:
+    win, ws, rec_id = window
+    _press(qtbot, win, Qt.Key.Key_Right, 30)
+    _press(qtbot, win, Qt.Key.Key_C)
+    _press(qtbot, win, Qt.Key.Key_Right, 12)
+    _press(qtbot, win, Qt.Key.Key_A)
+    turns = ws.turns(rec_id)
+    assert [(t.frame, t.actor.value, t.kind.value) for t in turns] == [
+        (30, "child", "initiative"), (42, "adult", "response")]
+    _press(qtbot, win, Qt.Key.Key_Q)
+    (quick,) = ws.moments(rec_id)
+    assert (quick.start_frame, quick.end_frame) == (0, 59)  # 2 s before, 3 s after, clamped
+    _press(qtbot, win, Qt.Key.Key_Home)
+    _press(qtbot, win, Qt.Key.Key_Tab)
+    assert win.tagger.selected == quick.id
+    _press(qtbot, win, Qt.Key.Key_R)
+    assert ws.moment(quick.id).selected_for_review
+    _press(qtbot, win, Qt.Key.Key_Delete)
+    assert ws.moments(rec_id) == []
+
+
+def test_the_picture_is_the_exact_frame_after_stepping(
+    qtbot: QtBot, window: tuple[MainWindow, Workspace, int]
+) -> None:
+    from sample_clips.pattern import read_frame_number
+    from tests.gui.images import qimage_to_rgb
+
+    win, _, _ = window
+    _press(qtbot, win, Qt.Key.Key_Right, 17)
+    qtbot.waitUntil(lambda: win.surface._image is not None
+                    and read_frame_number(qimage_to_rgb(win.surface._image)) == 17, timeout=5000)

@@ -1,0 +1,1 @@
+"""Designer-editable UI assets (themes, icons, forms), shipped as ``vigtool.ui``."""

@@ -1,0 +1,477 @@
+"""The annotator window: browser | picture + transport | inspector, timeline below.
+
+It only composes the feature widgets and wires them: the player, timeline,
+inspector, browser and tagging each live in their own module. Every edit goes
+through a Workspace operation; the bridge tells each view what changed.
+GUI thread only.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
+
+from vigtool.codebook import Codebook
+from vigtool.errors import VigtoolError
+from vigtool.gui.bridge import WorkspaceBridge
+from vigtool.gui.browser import WorkspaceBrowser
+from vigtool.gui.import_dialog import UNFILED, VIDEO_FILTER, ImportDialog
+from vigtool.gui.inspector import InspectorPanel
+from vigtool.gui.keymap import BINDINGS
+from vigtool.gui.media_jobs import MediaJobs
+from vigtool.gui.player_controller import PlayerController
+from vigtool.gui.shortcuts import ShortcutsDialog
+from vigtool.gui.tagging import Tagger
+from vigtool.gui.timeline_view import TimelineView
+from vigtool.gui.transport import TransportBar
+from vigtool.gui.video_surface import VideoSurface
+from vigtool.gui.vlc_player import INSTALL_HINT
+from vigtool.gui.workers import Job, run_with_progress
+from vigtool.store.changes import Changes
+from vigtool.workspace import DuplicateRecording, Workspace
+
+_MESSAGE_MS = 6000
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        workspace: Workspace,
+        codebook: Codebook,
+        vlc: Any | None,
+        vlc_problem: str,
+        settings: QSettings,
+    ) -> None:
+        super().__init__()
+        self.setObjectName("mainWindow")
+        self.setAcceptDrops(True)
+        self.workspace = workspace
+        self.codebook = codebook
+        self.settings = settings
+        self.bridge = WorkspaceBridge(workspace, self)
+        self.recording_id: int | None = None
+        self._jobs: list[Job] = []
+
+        self.surface = VideoSurface()
+        self.player = PlayerController(self.surface, vlc, self)
+        self.transport = TransportBar(self.player)
+        self.timeline = TimelineView()
+        self.timeline.set_codebook(codebook)
+        self.inspector = InspectorPanel(self.bridge, codebook)
+        self.browser = WorkspaceBrowser(self.bridge)
+        self.tagger = Tagger(workspace, self.player, codebook, self)
+        self.media_jobs = MediaJobs(workspace, self)
+
+        self.banner = QLabel(INSTALL_HINT if vlc is None else "")
+        self.banner.setObjectName("warningBanner")
+        self.banner.setWordWrap(True)
+        self.banner.setToolTip(vlc_problem)
+        self.banner.setVisible(vlc is None)
+
+        self._build_layout()
+        self.actions_by_id = self._build_actions()
+        self._build_menus()
+        self._connect()
+        self._update_title()
+        self._restore_layout()
+        self.surface.show_message(
+            "Open a recording from the list on the left, or drop a video here."
+        )
+
+    # -- layout ---------------------------------------------------------------------------
+
+    def _build_layout(self) -> None:
+        player_area = QWidget()
+        column = QVBoxLayout(player_area)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.surface, 1)
+        column.addWidget(self.transport)
+        self.top = QSplitter(Qt.Orientation.Horizontal)
+        self.top.setObjectName("topSplitter")
+        self.top.addWidget(self.browser)
+        self.top.addWidget(player_area)
+        self.top.addWidget(self.inspector)
+        self.top.setStretchFactor(1, 1)
+        self.top.setSizes([250, 860, 360])
+        self.main = QSplitter(Qt.Orientation.Vertical)
+        self.main.setObjectName("mainSplitter")
+        self.main.addWidget(self.top)
+        self.main.addWidget(self.timeline)
+        self.main.setStretchFactor(0, 1)
+        self.main.setSizes([640, 280])
+        self.setCentralWidget(self.main)
+        self.statusBar().showMessage(
+            "Space plays, Left/Right step, I and O tag a moment. F1 lists every key."
+        )
+
+    def _build_actions(self) -> dict[str, QAction]:
+        handlers = {
+            "player.play": self.player.toggle,
+            "player.next_frame": lambda: self.player.step(1),
+            "player.prev_frame": lambda: self.player.step(-1),
+            "player.next_second": lambda: self.player.step_seconds(1),
+            "player.prev_second": lambda: self.player.step_seconds(-1),
+            "player.start": lambda: self._seek_paused(0),
+            "player.end": lambda: self._seek_paused(self.player.frame_count - 1),
+            "player.shuttle_back": lambda: self.player.shuttle(-1),
+            "player.shuttle_stop": self.player.pause,
+            "player.shuttle_forward": lambda: self.player.shuttle(1),
+            "player.slower": self.player.slower,
+            "player.faster": self.player.faster,
+            "player.normal_speed": lambda: self.player.set_rate(1.0),
+            "player.loop": self._toggle_loop,
+            "tag.in": self.tagger.mark_in_here,
+            "tag.out": self.tagger.mark_out_here,
+            "tag.quick": self.tagger.quick_tag,
+            "tag.child_turn": lambda: self.tagger.mark_turn("child", "initiative"),
+            "tag.adult_turn": lambda: self.tagger.mark_turn("adult", "response"),
+            "tag.review": self.tagger.toggle_review,
+            "moment.next": lambda: self.tagger.jump(1),
+            "moment.prev": lambda: self.tagger.jump(-1),
+            "moment.delete": self.tagger.delete_selected,
+            "timeline.zoom_in": self.timeline.zoom_in,
+            "timeline.zoom_out": self.timeline.zoom_out,
+            "timeline.zoom_fit": self.timeline.zoom_to_fit,
+            "edit.undo": self._undo,
+            "edit.redo": self._redo,
+            "app.open_video": self._choose_video,
+            "app.open_workspace": self._choose_workspace,
+            "app.shortcuts": self._show_shortcuts,
+            "app.theme": self._toggle_theme,
+            "app.quit": self.close,
+        }
+        actions: dict[str, QAction] = {}
+        for b in BINDINGS:
+            if b.action == "tag.codes":
+                continue
+            action = QAction(b.label, self)
+            action.setShortcuts([QKeySequence(k) for k in b.keys])
+            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+            if b.hint:
+                action.setStatusTip(b.hint)
+            action.triggered.connect(handlers[b.action])
+            self.addAction(action)
+            actions[b.action] = action
+        actions["player.loop"].setCheckable(True)
+        actions["app.theme"].setCheckable(True)
+        actions["app.theme"].setChecked(self.settings.value("theme", "light") == "dark")
+        for code in self.codebook.codes:
+            if code.key is None:
+                continue
+            action = QAction(f"{code.label}", self)
+            action.setShortcut(QKeySequence(code.key))
+            action.setStatusTip(f"Toggle '{code.label}' on the selected moment")
+            action.triggered.connect(lambda _=False, key=code.key: self.tagger.toggle_code_key(key))
+            self.addAction(action)
+            actions[f"code.{code.id}"] = action
+        return actions
+
+    def _build_menus(self) -> None:
+        menus: dict[str, list[str | None]] = {
+            "File": ["app.open_video", "app.open_workspace", None, "app.quit"],
+            "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
+            "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
+                     "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",
+                     "player.next_second", "player.prev_second", "player.start", "player.end",
+                     None, "player.slower", "player.faster", "player.normal_speed", None,
+                     "player.loop"],
+            "Tag": ["tag.in", "tag.out", "tag.quick", None, "tag.child_turn",
+                    "tag.adult_turn", None, "tag.review", None, "moment.next", "moment.prev"],
+            "View": ["timeline.zoom_in", "timeline.zoom_out", "timeline.zoom_fit", None,
+                     "app.theme"],
+            "Help": ["app.shortcuts"],
+        }
+        bar = self.menuBar()
+        for title, ids in menus.items():
+            menu = bar.addMenu(f"&{title}")
+            for action_id in ids:
+                if action_id is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(self.actions_by_id[action_id])
+            if title == "Tag":
+                codes = menu.addMenu("Codes")
+                for code in self.codebook.codes:
+                    if f"code.{code.id}" in self.actions_by_id:
+                        codes.addAction(self.actions_by_id[f"code.{code.id}"])
+            if title == "File":
+                self.recent_menu = menu.addMenu("Recent Workspaces")
+                menu.insertMenu(self.actions_by_id["app.quit"], self.recent_menu)
+                self._fill_recent()
+
+    def _connect(self) -> None:
+        self.player.frameChanged.connect(self.timeline.set_playhead)
+        self.player.problem.connect(self.say)
+        self.timeline.seekRequested.connect(self._seek_paused)
+        self.timeline.momentClicked.connect(self._moment_clicked)
+        self.timeline.momentEdited.connect(self._moment_edited)
+        self.tagger.selectionChanged.connect(self._selection_changed)
+        self.tagger.markChanged.connect(self._mark_changed)
+        self.tagger.message.connect(self.say)
+        self.bridge.changed.connect(self._on_changed)
+        self.browser.recordingActivated.connect(self.open_recording)
+        self.browser.locateRequested.connect(self._locate)
+        self.browser.importRequested.connect(self._choose_video)
+        self.media_jobs.thumbnailReady.connect(self._thumbnail_ready)
+        self.media_jobs.waveformReady.connect(self._waveform_ready)
+        self.media_jobs.posterReady.connect(self.browser.set_thumbnail)
+        self.media_jobs.load_posters([r.id for r in self.workspace.recordings()])
+
+    # -- opening recordings ----------------------------------------------------------------
+
+    def open_recording(self, recording_id: int) -> None:
+        try:
+            recording = self.workspace.recording(recording_id)
+            index = self.workspace.frame_index(recording_id)
+        except VigtoolError as exc:
+            self.say(str(exc))
+            return
+        self.recording_id = recording_id
+        self.player.open(self.workspace.media_path(recording), index, recording.width,
+                         recording.height)
+        self.timeline.set_recording(index.times, recording.fps)
+        self.tagger.set_recording(recording_id)
+        self._refresh_timeline()
+        self.browser.set_current(recording_id)
+        self.media_jobs.load_strip(recording_id)
+        self.settings.setValue("last_recording", recording_id)
+        self._update_title()
+        self.say(f"{recording.original_name}: {recording.frame_count} frames"
+                 f"{', variable frame rate' if recording.vfr else ''}")
+
+    def _refresh_timeline(self) -> None:
+        if self.recording_id is None:
+            return
+        self.timeline.set_moments(self.workspace.moments(self.recording_id))
+        self.timeline.set_turns(self.workspace.turns(self.recording_id))
+
+    def _thumbnail_ready(self, recording_id: int, frame: int, image) -> None:  # type: ignore[no-untyped-def]
+        if recording_id == self.recording_id:
+            self.timeline.add_thumbnail(frame, image)
+
+    def _waveform_ready(self, recording_id: int, waveform) -> None:  # type: ignore[no-untyped-def]
+        if recording_id == self.recording_id and waveform is not None:
+            self.timeline.set_waveform(waveform.mins, waveform.maxs, waveform.bucket_ms)
+
+    # -- reacting ---------------------------------------------------------------------------
+
+    def _on_changed(self, changes: Changes) -> None:
+        if changes.touches("moments") or changes.touches("turns"):
+            self.tagger.forget_deleted()
+            self._refresh_timeline()
+            self._update_loop()
+        self._update_undo_labels()
+
+    def _selection_changed(self, moment_id: int | None) -> None:
+        self.timeline.set_selected(moment_id)
+        self.inspector.set_moment(moment_id)
+        self._update_loop()
+
+    def _mark_changed(self, frame: int | None) -> None:
+        self.transport.show_marks("" if frame is None else f"In: frame {frame}  (O to end)")
+
+    def _moment_clicked(self, moment_id: int) -> None:
+        self.tagger.select(moment_id)
+        self._seek_paused(self.workspace.moment(moment_id).start_frame)
+
+    def _moment_edited(self, moment_id: int, start: int, end: int) -> None:
+        try:
+            self.workspace.update_moment(moment_id, start_frame=start, end_frame=end)
+        except VigtoolError as exc:
+            self.say(str(exc))
+            self._refresh_timeline()
+
+    def _seek_paused(self, frame: int) -> None:
+        self.player.pause()
+        self.player.seek(frame)
+
+    def _toggle_loop(self) -> None:
+        self._update_loop()
+        on = self.actions_by_id["player.loop"].isChecked()
+        self.say("Looping the selected moment" if on and self.tagger.selected else
+                 "Loop is on: select a moment to loop it" if on else "Loop off")
+
+    def _update_loop(self) -> None:
+        span = None
+        if self.actions_by_id["player.loop"].isChecked() and self.tagger.selected is not None:
+            moment = self.workspace.moment(self.tagger.selected)
+            span = (moment.start_frame, moment.end_frame)
+        self.player.set_loop(span)
+
+    def _undo(self) -> None:
+        self._step_history(undo=True)
+
+    def _redo(self) -> None:
+        self._step_history(undo=False)
+
+    def _step_history(self, *, undo: bool) -> None:
+        try:
+            changes = self.workspace.undo() if undo else self.workspace.redo()
+        except VigtoolError as exc:
+            self.say(str(exc).capitalize())
+            return
+        self.say(changes.operation)
+
+    def _update_undo_labels(self) -> None:
+        undo, redo = self.workspace.undo_name, self.workspace.redo_name
+        self.actions_by_id["edit.undo"].setText(f"Undo {undo}" if undo else "Undo")
+        self.actions_by_id["edit.undo"].setEnabled(undo is not None)
+        self.actions_by_id["edit.redo"].setText(f"Redo {redo}" if redo else "Redo")
+        self.actions_by_id["edit.redo"].setEnabled(redo is not None)
+
+    # -- importing ---------------------------------------------------------------------------
+
+    def _choose_video(self) -> None:
+        name, _ = QFileDialog.getOpenFileName(self, "Import video", "", VIDEO_FILTER)
+        if name:
+            self.import_video(Path(name))
+
+    def import_video(self, path: Path, *, ask: bool = True, case_code: str = UNFILED,
+                     cycle: int = 1) -> None:
+        """Import (or, if its content is already here, open) a video."""
+        if ask:
+            dialog = ImportDialog(path, [c.code for c in self.workspace.cases()], self)
+            if dialog.exec() != ImportDialog.DialogCode.Accepted:
+                return
+            case_code, cycle = dialog.case_code(), dialog.cycle.value()
+        ws = self.workspace
+        try:
+            case = ws.case_by_code(case_code)
+        except VigtoolError:
+            case = ws.add_case(case_code)
+
+        def task(progress, cancel):
+            try:
+                return ws.import_recording(case.id, cycle=cycle, path=path, progress=progress,
+                                           cancel=cancel)
+            except DuplicateRecording as dup:
+                return dup.existing
+
+        job = run_with_progress(self, f"Importing {path.name}...", task,
+                                lambda rec: self._imported(rec.id), self.say)
+        self._track(job)
+
+    def _imported(self, recording_id: int) -> None:
+        self.media_jobs.load_posters([recording_id])
+        self.open_recording(recording_id)
+
+    def _locate(self, recording_id: int) -> None:
+        recording = self.workspace.recording(recording_id)
+        name, _ = QFileDialog.getOpenFileName(
+            self, f"Where is {recording.original_name}?", "", VIDEO_FILTER
+        )
+        if not name:
+            return
+        job = run_with_progress(
+            self, f"Checking {Path(name).name}...",
+            lambda progress, cancel: self.workspace.relink_recording(
+                recording_id, name, progress=progress, cancel=cancel),
+            lambda rec: self.open_recording(rec.id), self.say,
+        )
+        self._track(job)
+
+    def _track(self, job: Job) -> None:
+        self._jobs.append(job)
+        job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
+
+    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
+        if event.mimeData().hasUrls():
+            event.acceptProposedAction()
+
+    def dropEvent(self, event: QDropEvent) -> None:
+        for url in event.mimeData().urls():
+            if url.isLocalFile():
+                self.import_video(Path(url.toLocalFile()))
+                break
+
+    # -- workspaces, themes, help -------------------------------------------------------------
+
+    def _choose_workspace(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open workspace folder")
+        if folder:
+            self._switch_workspace(folder)
+
+    def _switch_workspace(self, folder: str) -> None:
+        from vigtool.gui.app import remember_workspace
+
+        remember_workspace(self.settings, Path(folder))
+        QMessageBox.information(
+            self, "vigtool",
+            f"vigtool will open {folder} the next time it starts.\n"
+            "Your current work is already saved.",
+        )
+        self._fill_recent()
+
+    def _fill_recent(self) -> None:
+        self.recent_menu.clear()
+        from vigtool.gui.app import recent_workspaces
+
+        recent = recent_workspaces(self.settings)
+        for folder in recent:
+            self.recent_menu.addAction(folder, partial(self._switch_workspace, folder))
+        self.recent_menu.setEnabled(bool(recent))
+
+    def _toggle_theme(self) -> None:
+        from PySide6.QtWidgets import QApplication
+
+        from vigtool.gui.theme import apply_theme
+
+        dark = self.actions_by_id["app.theme"].isChecked()
+        app = QApplication.instance()
+        if isinstance(app, QApplication):
+            apply_theme(app, "dark" if dark else "light")
+        self.settings.setValue("theme", "dark" if dark else "light")
+
+    def _show_shortcuts(self) -> None:
+        ShortcutsDialog(self.codebook, self).exec()
+
+    def say(self, text: str) -> None:
+        self.statusBar().showMessage(text, _MESSAGE_MS)
+
+    def _update_title(self) -> None:
+        title = "vigtool"
+        if self.recording_id is not None:
+            rec = self.workspace.recording(self.recording_id)
+            case = self.workspace.case(rec.case_id)
+            title = f"{rec.original_name} · {case.code} cycle {rec.cycle} · vigtool"
+        self.setWindowTitle(title)
+
+    # -- state and shutdown ---------------------------------------------------------------------
+
+    def _restore_layout(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1440, 900)
+        for splitter in (self.top, self.main):
+            state = self.settings.value(f"window/{splitter.objectName()}")
+            if isinstance(state, QByteArray):
+                splitter.restoreState(state)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        for splitter in (self.top, self.main):
+            self.settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+        for job in list(self._jobs):
+            job.wait()
+        self.media_jobs.shutdown()
+        self.player.shutdown()
+        self.bridge.detach()
+        event.accept()
+

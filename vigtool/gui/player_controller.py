@@ -1,0 +1,300 @@
+"""The playhead: a frame number, and the machinery that shows it.
+
+Playing uses VLC (with sound) and moves the playhead from VLC's clock,
+smoothed, because that is good enough to follow a film. The moment playback
+pauses, the truth is a frame number again and the picture is that exact frame
+from the frame reader. Stepping, scrubbing, shuttling backwards and tagging
+only ever use frame numbers. Without VLC, playing steps through exact frames
+on a timer, silently.
+
+GUI thread only.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtGui import QImage
+
+from vigtool.domain.timebase import FrameTimes
+from vigtool.gui.frame_fetcher import FrameFetcher
+from vigtool.gui.video_surface import VideoSurface
+from vigtool.gui.vlc_player import VlcPlayer
+from vigtool.media.frame_index import FrameIndex
+
+SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+_TICK_MS = 15
+
+
+class PlayerController(QObject):
+    frameChanged = Signal(int)
+    playingChanged = Signal(bool)
+    rateChanged = Signal(float)
+    problem = Signal(str)
+
+    def __init__(
+        self, surface: VideoSurface, vlc: Any | None, parent: QObject | None = None
+    ) -> None:
+        super().__init__(parent)
+        self._surface = surface
+        self._vlc_player: VlcPlayer | None = VlcPlayer(vlc, self) if vlc is not None else None
+        self._fetcher: FrameFetcher | None = None
+        self._times: FrameTimes | None = None
+        self._frame = 0
+        self._playing = False
+        self._direction = 1
+        self._rate = 1.0
+        self._loop: tuple[int, int] | None = None
+        self._anchor: tuple[float, float] = (0.0, 0.0)  # (media ms, monotonic s)
+        self._pending_seek_ms: int | None = None
+        self._last_vlc_ms = -1
+        self._timer = QTimer(self)
+        self._timer.setInterval(_TICK_MS)
+        self._timer.timeout.connect(self._tick)
+        if self._vlc_player is not None:
+            self._vlc_player.frameRendered.connect(self._on_vlc_frame)
+            self._vlc_player.endReached.connect(self._on_end)
+            self._vlc_player.failed.connect(self.problem)
+
+    # -- opening and closing ------------------------------------------------------------
+
+    @property
+    def has_sound(self) -> bool:
+        return self._vlc_player is not None
+
+    def open(self, path: Path, index: FrameIndex, width: int, height: int) -> None:
+        self.close_media()
+        self._times = index.times
+        self._fetcher = FrameFetcher(path, index, self)
+        self._fetcher.frameReady.connect(self._on_exact_frame)
+        self._fetcher.failed.connect(self.problem)
+        self._surface.set_aspect(width, height)
+        if self._vlc_player is not None:
+            self._vlc_player.load(str(path), width, height)
+        self._frame = 0
+        self._fetcher.request(0)
+        self.frameChanged.emit(0)
+
+    def close_media(self) -> None:
+        self._set_playing(False)
+        if self._vlc_player is not None:
+            self._vlc_player.pause()
+        if self._fetcher is not None:
+            self._fetcher.close()
+            self._fetcher = None
+        self._times = None
+
+    def shutdown(self) -> None:
+        """Stop everything and free libvlc; call before the application quits."""
+        self.close_media()
+        if self._vlc_player is not None:
+            self._vlc_player.release()
+            self._vlc_player = None
+
+    # -- state ----------------------------------------------------------------------------
+
+    @property
+    def frame(self) -> int:
+        return self._frame
+
+    @property
+    def frame_count(self) -> int:
+        return self._times.frame_count if self._times else 0
+
+    @property
+    def times(self) -> FrameTimes | None:
+        return self._times
+
+    @property
+    def playing(self) -> bool:
+        return self._playing
+
+    @property
+    def rate(self) -> float:
+        return self._rate
+
+    def set_loop(self, span: tuple[int, int] | None) -> None:
+        """Loop playback over frames start..end inclusive, or stop looping."""
+        self._loop = span
+
+    @property
+    def loop(self) -> tuple[int, int] | None:
+        return self._loop
+
+    # -- commands -------------------------------------------------------------------------
+
+    def seek(self, frame: int) -> None:
+        if self._times is None:
+            return
+        frame = max(0, min(frame, self._times.frame_count - 1))
+        if self._playing and self._direction > 0 and self._vlc_player is not None:
+            ms = self._times.frame_to_ms(frame)
+            self._vlc_player.set_time_ms(ms)
+            self._anchor = (float(ms), time.monotonic())
+        elif self._playing:
+            self._anchor = (float(self._times.frame_to_ms(frame)), time.monotonic())
+        else:
+            self._request(frame)
+        self._set_frame(frame)
+
+    def step(self, frames: int) -> None:
+        self.pause()
+        self.seek(self._frame + frames)
+
+    def step_seconds(self, seconds: float) -> None:
+        if self._times is None:
+            return
+        self.pause()
+        target_ms = self._times.frame_to_ms(self._frame) + seconds * 1000
+        self.seek(self._times.ms_to_frame(target_ms))
+
+    def toggle(self) -> None:
+        if self._playing:
+            self.pause()
+        else:
+            self.play()
+
+    def play(self, direction: int = 1) -> None:
+        if self._times is None:
+            return
+        if direction > 0 and self._frame >= self._times.frame_count - 1:
+            self.seek(self._loop[0] if self._loop else 0)
+        self._direction = direction
+        ms = self._times.frame_to_ms(self._frame)
+        self._anchor = (float(ms), time.monotonic())
+        if direction > 0 and self._vlc_player is not None:
+            self._vlc_player.set_rate(self._rate)
+            self._vlc_player.play()
+            self._pending_seek_ms = ms
+            self._last_vlc_ms = -1
+        self._set_playing(True)
+
+    def pause(self) -> None:
+        if not self._playing:
+            return
+        if self._vlc_player is not None:
+            self._vlc_player.pause()
+        self._set_playing(False)
+        self._request(self._frame)
+
+    def shuttle(self, direction: int) -> None:
+        """J/L: start playing that way, or go faster if already going that way."""
+        if self._playing and self._direction == direction:
+            self.set_rate(min(2.0, self._rate * 2 if self._rate >= 1 else 1.0))
+            return
+        if self._playing:
+            self.pause()
+        self.set_rate(1.0)
+        self.play(direction)
+
+    def slower(self) -> None:
+        lower = [s for s in SPEEDS if s < self._rate - 1e-9]
+        if lower:
+            self.set_rate(lower[-1])
+
+    def faster(self) -> None:
+        higher = [s for s in SPEEDS if s > self._rate + 1e-9]
+        if higher:
+            self.set_rate(higher[0])
+
+    def set_rate(self, rate: float) -> None:
+        rate = max(SPEEDS[0], min(SPEEDS[-1], rate))
+        if self._playing:
+            self._anchor = (self._estimated_ms(), time.monotonic())
+        self._rate = rate
+        if self._vlc_player is not None:
+            self._vlc_player.set_rate(rate)
+        self.rateChanged.emit(rate)
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _set_playing(self, playing: bool) -> None:
+        if playing == self._playing:
+            return
+        self._playing = playing
+        if playing:
+            self._timer.start()
+        else:
+            self._timer.stop()
+            self._pending_seek_ms = None
+        self.playingChanged.emit(playing)
+
+    def _set_frame(self, frame: int) -> None:
+        if frame != self._frame:
+            self._frame = frame
+            self.frameChanged.emit(frame)
+
+    def _request(self, frame: int) -> None:
+        if self._fetcher is not None:
+            self._fetcher.request(frame)
+
+    def _uses_vlc_clock(self) -> bool:
+        return self._direction > 0 and self._vlc_player is not None
+
+    def _estimated_ms(self) -> float:
+        media_ms, at = self._anchor
+        return media_ms + (time.monotonic() - at) * 1000 * self._rate * self._direction
+
+    def _tick(self) -> None:
+        if self._times is None:
+            return
+        if self._uses_vlc_clock():
+            self._follow_vlc_clock()
+        ms = self._estimated_ms()
+        frame = self._times.ms_to_frame(ms)
+        if self._loop and self._direction > 0 and frame > self._loop[1]:
+            self.seek(self._loop[0])
+            return
+        if self._direction < 0 and (ms <= 0 or (self._loop and frame < self._loop[0])):
+            self.pause()
+            self.seek(self._loop[0] if self._loop else 0)
+            return
+        if not self._uses_vlc_clock():
+            if self._direction > 0 and ms >= self._times.duration_ms:
+                self._on_end()
+                return
+            if frame != self._frame:
+                self._request(frame)
+        self._set_frame(frame)
+
+    def _follow_vlc_clock(self) -> None:
+        """Re-anchor the smoothed clock whenever VLC's coarse clock moves."""
+        assert self._vlc_player is not None
+        if self._pending_seek_ms is not None:
+            if not self._vlc_player.is_playing:
+                self._anchor = (float(self._pending_seek_ms), time.monotonic())
+                return
+            self._vlc_player.set_time_ms(self._pending_seek_ms)
+            self._anchor = (float(self._pending_seek_ms), time.monotonic())
+            self._pending_seek_ms = None
+            self._last_vlc_ms = -1
+            return
+        vlc_ms = self._vlc_player.time_ms()
+        if vlc_ms >= 0 and vlc_ms != self._last_vlc_ms:
+            self._last_vlc_ms = vlc_ms
+            estimate = self._estimated_ms()
+            # Ignore VLC's clock stepping backwards by less than a tick of jitter.
+            if vlc_ms > estimate or estimate - vlc_ms > 120:
+                self._anchor = (float(vlc_ms), time.monotonic())
+
+    def _on_vlc_frame(self) -> None:
+        if self._playing and self._uses_vlc_clock() and self._vlc_player is not None:
+            self._surface.show_image(self._vlc_player.latest_image())
+
+    def _on_exact_frame(self, frame: int, image: QImage) -> None:
+        if not (self._playing and self._uses_vlc_clock()) and frame == self._frame:
+            self._surface.show_image(image)
+
+    def _on_end(self) -> None:
+        if self._times is None:
+            return
+        self._set_playing(False)  # VLC has stopped by itself at the end
+        if self._loop:
+            self.seek(self._loop[0])
+            self.play()
+            return
+        self.seek(self._times.frame_count - 1)
+        self._request(self._frame)

@@ -1,0 +1,418 @@
+"""Drawing the timeline: the cached background (lanes, labels, ruler, filmstrip,
+sound, turns) and the live layer (moment blocks, selection, drag preview, playhead).
+
+Split from the widget so each part stays readable; every function here only
+draws what it is given. Pens, brushes and fonts live in ``TimelineStyle``,
+built once per palette/font/codebook, because allocating a QColor or QBrush
+per moment per paint is what makes peers' timelines stutter. GUI thread only.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QGradient,
+    QImage,
+    QLinearGradient,
+    QPainter,
+    QPainterPath,
+    QPalette,
+    QPen,
+    QPixmap,
+)
+
+from vigtool.codebook import Codebook
+from vigtool.domain.records import Actor, TurnKind
+from vigtool.gui.timeline_geometry import (
+    Lane,
+    LaneKind,
+    LaneSpans,
+    Ruler,
+    Viewport,
+    covered_runs,
+)
+
+BLOCK_INSET = 4  # px between a block and its lane's top and bottom
+MIN_BLOCK_PX = 4.0  # narrower moments are merged per pixel column
+BLOCK_BUDGET = 250  # more separate blocks than this in one lane and all are merged
+PLAYHEAD_RED = "#D7263D"
+REVIEW_GOLD = "#F2B705"
+TURN_SPRITE = 11  # px square holding one turn marker
+TURN_ACTORS = (Actor.CHILD, Actor.ADULT)
+TURN_KINDS = (TurnKind.INITIATIVE, TurnKind.RECEPTION, TurnKind.RESPONSE)
+CHILD_COLOUR = "#C8553D"
+ADULT_COLOUR = "#2F6690"
+
+
+def _mix(a: QColor, b: QColor, t: float) -> QColor:
+    return QColor.fromRgbF(
+        a.redF() + (b.redF() - a.redF()) * t,
+        a.greenF() + (b.greenF() - a.greenF()) * t,
+        a.blueF() + (b.blueF() - a.blueF()) * t,
+    )
+
+
+def _star(radius: float) -> QPainterPath:
+    path = QPainterPath()
+    for i in range(10):
+        r = radius if i % 2 == 0 else radius * 0.45
+        angle = np.pi / 2 + i * np.pi / 5
+        point = QPointF(r * np.cos(angle), -r * np.sin(angle))
+        if i == 0:
+            path.moveTo(point)
+        else:
+            path.lineTo(point)
+    path.closeSubpath()
+    return path
+
+
+class TimelineStyle:
+    """Every colour, pen, brush and font the timeline draws with. GUI thread only.
+
+    Background and text come from the palette so light and dark themes both
+    work; code colours come from the codebook.
+    """
+
+    def __init__(self, palette: QPalette, font: QFont, codebook: Codebook | None) -> None:
+        base = palette.color(QPalette.ColorRole.Base)
+        window = palette.color(QPalette.ColorRole.Window)
+        text = palette.color(QPalette.ColorRole.Text)
+        self.dark = base.lightness() < 128
+        self.track = QBrush(base)
+        self.track_alt = QBrush(_mix(base, window, 0.45))
+        self.labels = QBrush(window)
+        self.ruler = QBrush(_mix(window, base, 0.35))
+        self.text = QPen(text)
+        self.muted = QPen(_mix(text, base, 0.45))
+        self.separator = QPen(_mix(base, text, 0.16), 0)
+        self.grid = QPen(_mix(base, text, 0.07), 0)
+        self.tick = QPen(_mix(base, text, 0.45), 0)
+        self.placeholder = QBrush(_mix(base, text, 0.06))
+        self.wave = _mix(base, text, 0.42)
+        self.wave_axis = QPen(_mix(base, text, 0.12), 0)
+        self.highlight = QPen(palette.color(QPalette.ColorRole.Highlight), 2.0)
+        self.highlight.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+        self.playhead = QBrush(QColor(PLAYHEAD_RED))
+        self.playhead_band = QBrush(QColor(215, 38, 61, 38))
+        self.bubble = QBrush(_mix(text, base, 0.1))
+        self.bubble_text = QPen(base)
+        self.star = _star(4.6)
+        self.star_brush = QBrush(QColor(REVIEW_GOLD))
+        self.star_pen = QPen(QColor(REVIEW_GOLD).darker(160), 0.8)
+        self.tick_pen = QPen(QColor(0, 0, 0, 110), 1.2)
+        self.turn_brush = {Actor.CHILD: QBrush(QColor(CHILD_COLOUR)),
+                           Actor.ADULT: QBrush(QColor(ADULT_COLOUR))}
+        self.turn_pen = {a: QPen(b.color(), 1.4) for a, b in self.turn_brush.items()}
+        self.turn_hole = QBrush(base)
+        self.font = QFont(font)
+        self.small = QFont(font)
+        self.small.setPointSizeF(max(7.5, font.pointSizeF() * 0.85))
+        self.bold = QFont(font)
+        self.bold.setWeight(QFont.Weight.DemiBold)
+        self.metrics = QFontMetricsF(self.font)
+        self.small_metrics = QFontMetricsF(self.small)
+        self._colours = {c.id: QColor(c.colour) for c in codebook.codes} if codebook else {}
+        self._neutral = _mix(base, text, 0.38)
+        self._sig: dict[tuple[str, ...], tuple[QBrush, QPen, QPen]] = {}
+        self._sprites: dict[tuple[int, float], QPixmap] = {}
+
+    def turn_sprite(self, kind: int, dpr: float) -> QPixmap:
+        """The marker for turn kind ``actor * 3 + kind``, drawn once per screen scale."""
+        sprite = self._sprites.get((kind, dpr))
+        if sprite is None:
+            size = round(TURN_SPRITE * dpr)
+            sprite = QPixmap(size, size)
+            sprite.setDevicePixelRatio(dpr)
+            sprite.fill(Qt.GlobalColor.transparent)
+            p = QPainter(sprite)
+            p.setRenderHint(QPainter.RenderHint.Antialiasing)
+            _draw_turn_marker(p, self, TURN_ACTORS[kind // 3], TURN_KINDS[kind % 3])
+            p.end()
+            self._sprites[(kind, dpr)] = sprite
+        return sprite
+
+    def colours(self, codes: Sequence[str]) -> list[QColor]:
+        return [self._colours.get(c, self._neutral) for c in codes] or [self._neutral]
+
+    def block(self, signature: tuple[str, ...]) -> tuple[QBrush, QPen, QPen]:
+        """(fill, border, title text) for a block showing these codes. Several codes
+        become horizontal stripes through one gradient brush that scales to any block."""
+        cached = self._sig.get(signature)
+        if cached is None:
+            colours = self.colours(signature)
+            if len(colours) == 1:
+                brush = QBrush(colours[0])
+            else:
+                gradient = QLinearGradient(0, 0, 0, 1)
+                gradient.setCoordinateMode(QGradient.CoordinateMode.ObjectMode)
+                n = len(colours)
+                for i, colour in enumerate(colours):
+                    gradient.setColorAt(i / n, colour)
+                    gradient.setColorAt((i + 1) / n - 1e-4, colour)
+                brush = QBrush(gradient)
+            border = QPen(colours[0].darker(150), 1.0)
+            light = sum(c.lightnessF() for c in colours) / len(colours) > 0.55
+            title = QPen(QColor(20, 20, 20) if light else QColor(255, 255, 255))
+            cached = (brush, border, title)
+            self._sig[signature] = cached
+        return cached
+
+
+# -- background (cached in a pixmap by the widget) ------------------------------------------
+
+
+def paint_lanes(
+    p: QPainter, style: TimelineStyle, lanes: Sequence[Lane], width: int, left: int,
+    lane_codes: Mapping[str, Sequence[str]],
+) -> None:
+    """Lane backgrounds, separators and the label column."""
+    for n, lane in enumerate(lanes):
+        brush = style.ruler if lane.kind is LaneKind.RULER else (
+            style.track_alt if n % 2 == 0 else style.track)
+        p.fillRect(QRectF(left, lane.top, width - left, lane.height), brush)
+    p.fillRect(QRectF(0, 0, left, lanes[-1].bottom), style.labels)
+    p.setPen(style.separator)
+    for lane in lanes:
+        p.drawLine(QLineF(0, lane.bottom - 0.5, width, lane.bottom - 0.5))
+    p.drawLine(QLineF(left - 0.5, 0, left - 0.5, lanes[-1].bottom))
+    for lane in lanes:
+        codes = lane_codes.get(lane.key, ())
+        text_left = 10.0
+        if codes:
+            chip = (lane.height - 12) / len(codes)
+            for i, colour in enumerate(style.colours(codes)):
+                p.fillRect(QRectF(8, lane.top + 6 + i * chip, 4, chip), colour)
+            text_left = 18.0
+        rect = QRectF(text_left, lane.top + 1, left - text_left - 6, lane.height - 2)
+        if lane.kind is LaneKind.RULER:
+            continue
+        font = style.font if lane.holds_moments else style.small
+        metrics = style.metrics if lane.holds_moments else style.small_metrics
+        p.setFont(font)
+        p.setPen(style.text if lane.holds_moments else style.muted)
+        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+        if lane.height >= 2.3 * metrics.lineSpacing() and metrics.horizontalAdvance(
+            lane.label
+        ) > rect.width():
+            p.drawText(rect, int(flags | Qt.TextFlag.TextWordWrap), lane.label)
+        else:
+            label = metrics.elidedText(lane.label, Qt.TextElideMode.ElideRight, rect.width())
+            p.drawText(rect, int(flags), label)
+
+
+def paint_ruler(
+    p: QPainter, style: TimelineStyle, ruler: Ruler, lane: Lane, grid_top: int,
+    lanes_bottom: int, left: int, width: int, frame_grid: bool,
+) -> None:
+    """Timecode on the top row, frame numbers under it at frame zoom, and faint
+    grid lines from ``grid_top`` down through the lanes so a block's time can be read off."""
+    p.save()
+    p.setClipRect(QRectF(left, 0, width - left, lanes_bottom))
+    bottom = lane.bottom - 0.5
+    p.setPen(style.grid)
+    lines = [QLineF(left + t.x + 0.5, grid_top, left + t.x + 0.5, lanes_bottom)
+             for t in ruler.major]
+    if frame_grid:
+        lines += [QLineF(left + x + 0.5, grid_top, left + x + 0.5, lanes_bottom)
+                  for x in ruler.frame_edges]
+    p.drawLines(lines)
+    p.setPen(style.tick)
+    ticks = [QLineF(left + t.x + 0.5, lane.top + 3, left + t.x + 0.5, bottom) for t in ruler.major]
+    ticks += [QLineF(left + x + 0.5, bottom - 5, left + x + 0.5, bottom) for x in ruler.minor]
+    ticks += [QLineF(left + x + 0.5, bottom - 3, left + x + 0.5, bottom) for x in ruler.frame_edges]
+    p.drawLines(ticks)
+    p.setFont(style.small)
+    p.setPen(style.text)
+    ascent = style.small_metrics.ascent()
+    for tick in ruler.major:
+        p.drawText(QPointF(left + tick.x + 4, lane.top + 2 + ascent), tick.label)
+    p.setPen(style.muted)
+    for tick in ruler.frame_labels:
+        w = style.small_metrics.horizontalAdvance(tick.label)
+        p.drawText(QPointF(left + tick.x - w / 2, bottom - 4), tick.label)
+    p.restore()
+    p.setFont(style.small)
+    p.setPen(style.muted)
+    p.drawText(QPointF(10, lane.top + 2 + ascent), "Time")
+    if ruler.frame_labels:
+        p.drawText(QPointF(10, bottom - 4), "Frame")
+
+
+def paint_thumbnails(
+    p: QPainter, style: TimelineStyle, lane: Lane, left: int,
+    slots: Sequence[tuple[float, int]], pixmaps: Sequence[QPixmap], slot_px: float,
+) -> None:
+    top, h = lane.top + 3, lane.height - 6
+    for x, index in slots:
+        target = QRectF(left + x + 1, top, slot_px - 2, h)
+        pixmap = pixmaps[index]
+        if pixmap.isNull():
+            p.fillRect(target, style.placeholder)
+        else:
+            p.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+
+
+def waveform_image(
+    lo: np.ndarray, hi: np.ndarray, width: int, height: int, colour: QColor
+) -> QImage:
+    """Rasterise per-column sound levels (-1..1) with numpy, one device pixel per
+    column: much faster than a line per column through QPainter."""
+    mid = (height - 1) / 2
+    top = np.nan_to_num(mid - np.clip(hi, -1, 1) * mid, nan=mid + 1)
+    bottom = np.nan_to_num(mid - np.clip(lo, -1, 1) * mid, nan=mid - 1)
+    top, bottom = np.minimum(top, mid - 0.5), np.maximum(bottom, mid + 0.5)
+    rows = np.arange(height, dtype=np.float64)[:, None] + 0.5
+    inside = (rows >= top[None, :width]) & (rows <= bottom[None, :width])
+    inside &= ~np.isnan(lo[None, :width])
+    argb = np.zeros((height, width), dtype=np.uint32)
+    argb[inside] = colour.rgba()
+    image = QImage(argb.data, width, height, width * 4, QImage.Format.Format_ARGB32)
+    return image.copy()  # detach from the numpy buffer
+
+
+def paint_turn_markers(p: QPainter, style: TimelineStyle, points: Sequence[tuple[float, int]],
+                       y: float, dpr: float) -> None:
+    """Turn markers at (x, actor * 3 + kind), each one blit of a pre-drawn sprite."""
+    half = TURN_SPRITE / 2
+    for x, kind in points:
+        p.drawPixmap(QPointF(x - half, y - half), style.turn_sprite(kind, dpr))
+
+
+def _draw_turn_marker(p: QPainter, style: TimelineStyle, actor: Actor, kind: TurnKind) -> None:
+    """Child: circle; adult: square. Initiative filled, reception hollow,
+    response hollow with a centre dot."""
+    c = TURN_SPRITE / 2
+    rect = QRectF(c - 4, c - 4, 8, 8)
+    p.setBrush(style.turn_brush[actor] if kind is TurnKind.INITIATIVE else style.turn_hole)
+    p.setPen(style.turn_pen[actor])
+    if actor is Actor.CHILD:
+        p.drawEllipse(rect)
+    else:
+        p.drawRoundedRect(rect.adjusted(0.3, 0.3, -0.3, -0.3), 1.2, 1.2)
+    if kind is TurnKind.RESPONSE:
+        p.setBrush(style.turn_brush[actor])
+        p.setPen(Qt.PenStyle.NoPen)
+        p.drawEllipse(QPointF(c, c), 1.6, 1.6)
+
+
+# -- live layer --------------------------------------------------------------------------------
+
+
+def paint_moment_lane(
+    p: QPainter, style: TimelineStyle, lane: Lane, spans: LaneSpans,
+    signatures: Sequence[tuple[str, ...]], vp: Viewport, left: int, x_lo: float, x_hi: float,
+    skip_id: int | None, titles: Mapping[int, str], turn_ms: np.ndarray,
+) -> None:
+    """The moments of one lane between x_lo and x_hi (widget x). Blocks too narrow
+    to see, or too many to draw one by one, are merged into pixel-column runs."""
+    index = spans.overlapping(vp.x_to_ms(x_lo - left - 1), vp.x_to_ms(x_hi - left + 1))
+    if skip_id is not None and len(index):
+        index = index[spans.ids[index] != skip_id]
+    if not len(index):
+        return
+    offset = left - vp.scroll_px
+    x0 = spans.start_ms[index] / vp.ms_per_px + offset
+    x1 = spans.end_ms[index] / vp.ms_per_px + offset
+    wide = (x1 - x0) >= MIN_BLOCK_PX
+    if np.count_nonzero(wide) > BLOCK_BUDGET:
+        wide[:] = False
+    top, h = lane.top + BLOCK_INSET, lane.height - 2 * BLOCK_INSET
+    narrow = ~wide
+    if narrow.any():
+        col0 = int(np.floor(x_lo))
+        sigs = spans.signature[index]
+        for sig in np.unique(sigs[narrow]).tolist():
+            pick = narrow & (sigs == sig)
+            runs = covered_runs(x0[pick] - col0, x1[pick] - col0, int(np.ceil(x_hi)) - col0)
+            brush = style.block(signatures[sig])[0]
+            for a, b in runs.tolist():
+                p.fillRect(QRectF(col0 + a, top + 1, b - a, h - 2), brush)
+    ticks: list[QLineF] = []
+    for i, a, b in zip(index[wide].tolist(), x0[wide].tolist(), x1[wide].tolist(), strict=True):
+        paint_block(p, style, signatures[int(spans.signature[i])], a, b, top, h,
+                    titles.get(int(spans.ids[i]), ""), bool(spans.review[i]))
+        j0, j1 = np.searchsorted(turn_ms, (spans.start_ms[i], spans.end_ms[i]))
+        for t in turn_ms[j0:j1].tolist():
+            tx = round(t / vp.ms_per_px + offset) + 0.5
+            ticks.append(QLineF(tx, top + h - 6, tx, top + h - 1.5))
+    if ticks:
+        p.setPen(style.tick_pen)
+        p.drawLines(ticks)
+
+
+def paint_block(
+    p: QPainter, style: TimelineStyle, signature: tuple[str, ...], x0: float, x1: float,
+    top: float, h: float, title: str, review: bool,
+) -> None:
+    brush, border, title_pen = style.block(signature)
+    rect = QRectF(round(x0) + 0.5, top + 0.5, max(1.0, round(x1) - round(x0) - 1.0), h - 1)
+    p.setBrush(brush)
+    p.setPen(border)
+    p.drawRoundedRect(rect, 3, 3)
+    text_right = rect.right() - 4
+    if review and rect.width() >= 12:
+        p.save()
+        p.translate(rect.right() - 6.5, rect.top() + 6.5)
+        p.setBrush(style.star_brush)
+        p.setPen(style.star_pen)
+        p.drawPath(style.star)
+        p.restore()
+        text_right -= 12
+    if title and text_right - rect.left() >= 34 and h >= style.small_metrics.height():
+        p.setFont(style.small)
+        p.setPen(title_pen)
+        area = QRectF(rect.left() + 5, rect.top(), text_right - rect.left() - 5, rect.height())
+        text = style.small_metrics.elidedText(title, Qt.TextElideMode.ElideRight, area.width())
+        p.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+
+
+def paint_selection(p: QPainter, style: TimelineStyle, x0: float, x1: float, lane: Lane) -> None:
+    top, h = lane.top + BLOCK_INSET, lane.height - 2 * BLOCK_INSET
+    rect = QRectF(round(x0) - 1, top - 1.5, max(3.0, round(x1) - round(x0) + 2), h + 3)
+    p.setBrush(Qt.BrushStyle.NoBrush)
+    p.setPen(style.highlight)
+    p.drawRoundedRect(rect, 4, 4)
+
+
+def paint_bubble(p: QPainter, style: TimelineStyle, x: float, lane: Lane, text: str,
+                 left: int, width: int) -> None:
+    """A small dark label on the ruler, e.g. the frame an edge is being dragged to."""
+    w = style.small_metrics.horizontalAdvance(text) + 10
+    h = style.small_metrics.height() + 4
+    bx = min(max(x - w / 2, left + 1), width - w - 1)
+    rect = QRectF(bx, lane.top + (lane.height - h) / 2, w, h)
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(style.bubble)
+    p.drawRoundedRect(rect, 3, 3)
+    p.setFont(style.small)
+    p.setPen(style.bubble_text)
+    p.drawText(rect, int(Qt.AlignmentFlag.AlignCenter), text)
+
+
+def paint_playhead(p: QPainter, style: TimelineStyle, x: float, frame_w: float,
+                   ruler: Lane, bottom: int) -> None:
+    """A crisp 1 px red line with a handle on the ruler; at frame zoom the current
+    frame is also tinted, so it is clear which frame the line stands for."""
+    px = round(x)
+    if frame_w >= 4:
+        p.fillRect(QRectF(px, ruler.bottom, round(frame_w), bottom - ruler.bottom),
+                   style.playhead_band)
+    p.fillRect(QRectF(px, ruler.top, 1, bottom - ruler.top), style.playhead)
+    handle = QPainterPath()
+    cx, y = px + 0.5, ruler.bottom - 12.0
+    handle.moveTo(cx - 5.5, y)
+    handle.lineTo(cx + 5.5, y)
+    handle.lineTo(cx + 5.5, y + 6)
+    handle.lineTo(cx, y + 11.5)
+    handle.lineTo(cx - 5.5, y + 6)
+    handle.closeSubpath()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(style.playhead)
+    p.drawPath(handle)

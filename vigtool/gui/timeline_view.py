@@ -1,0 +1,668 @@
+"""The timeline widget: lanes of tagged moments over a frame-exact ruler.
+
+It only shows what it is given and reports what the user asks for, through
+signals; the main window glues it to the Workspace. That keeps one drag of an
+edge to one ``momentEdited`` (one undo step) and the widget testable alone.
+
+Painting is layered for speed: lanes, labels, ruler, filmstrip, sound and turn
+markers are drawn into a pixmap keyed by (size, zoom, scroll, content
+version); moments are drawn live on top, culled by binary search to the
+repainted columns; the playhead repaints only its old and new columns.
+Everything here runs on the GUI thread only.
+"""
+
+from __future__ import annotations
+
+import bisect
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal, cast
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QHelpEvent,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPixmap,
+    QRegion,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from vigtool.codebook import Codebook
+from vigtool.domain.records import Moment, Turn
+from vigtool.domain.timebase import FrameTimes
+from vigtool.gui import timeline_paint as paint
+from vigtool.gui.timeline_geometry import (
+    LABEL_WIDTH,
+    THUMBNAIL_REACH_MS,
+    Lane,
+    LaneKind,
+    LaneSpans,
+    Viewport,
+    build_lane_spans,
+    format_timecode,
+    hit_test,
+    layout_lanes,
+    minimum_height,
+    moment_ms,
+    ruler_ticks,
+    sparse_markers,
+    thumbnail_slots,
+    waveform_columns,
+)
+
+ZOOM_STEP = 2.0
+WHEEL_ZOOM_STEP = 1.25  # per wheel notch
+
+
+@dataclass
+class _EdgeDrag:
+    moment_id: int
+    edge: Literal["start", "end"]
+    start: int
+    end: int
+    grab_offset: float  # pointer x minus edge x at the press, so the edge does not jump
+    preview: tuple[int, int]
+
+
+class TimelineView(QWidget):
+    """Lanes (one per codebook group, then Untagged), a Turns lane, a filmstrip and
+    the sound, under a ruler. GUI thread only."""
+
+    seekRequested = Signal(int)  # frame
+    momentClicked = Signal(int)  # moment id
+    momentEdited = Signal(int, int, int)  # moment id, start frame, end frame (inclusive)
+    zoomChanged = Signal(float)  # frames per pixel
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setMouseTracking(True)
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.setAccessibleName("Timeline")
+        self._vp = Viewport()
+        self._times: FrameTimes | None = None
+        self._codebook: Codebook | None = None
+        self._group_of_code: dict[str, str] = {}
+        self._lane_codes: dict[str, tuple[str, ...]] = {}
+        self._moments: dict[int, Moment] = {}
+        self._titles: dict[int, str] = {}
+        self._spans: dict[str, LaneSpans] = {}
+        self._signatures: list[tuple[str, ...]] = []
+        self._turns: list[Turn] = []
+        self._turn_ms = np.zeros(0, dtype=np.int64)
+        self._turn_kind = np.zeros(0, dtype=np.int64)  # actor * 3 + kind
+        self._selected: int | None = None
+        self._playhead = 0
+        self._following = True
+        self._thumb_frames: list[int] = []
+        self._thumb_images: list[QImage] = []
+        self._thumb_scaled: dict[int, QPixmap] = {}  # frame -> pixmap at the lane's size
+        self._thumb_aspect = 16 / 9
+        self._wave: tuple[np.ndarray, np.ndarray, int] | None = None
+        self._wave_cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._drag: _EdgeDrag | None = None
+        self._scrub_frame: int | None = None
+        self._bg: QPixmap | None = None
+        self._bg_key: tuple[object, ...] = ()
+        self._bg_version = 0
+        self._style = paint.TimelineStyle(self.palette(), self.font(), None)
+        self._lanes: tuple[Lane, ...] = layout_lanes(self.height(), [])
+
+    # -- public API ---------------------------------------------------------------------------
+
+    def set_recording(self, times: FrameTimes, fps: float) -> None:
+        """Show a recording: whole film in view, no thumbnails or sound until they arrive."""
+        self._times = times
+        self._vp.set_times(times, fps)
+        self._vp.set_width(self._track_width())
+        self._thumb_frames, self._thumb_images, self._thumb_scaled = [], [], {}
+        self._wave, self._wave_cache = None, {}
+        self._playhead = 0
+        self._following = True
+        self._rebuild_spans()
+        self._set_turn_arrays()
+        self._changed_background()
+        self.zoomChanged.emit(self._vp.frames_per_px)
+
+    def set_codebook(self, codebook: Codebook) -> None:
+        self._codebook = codebook
+        self._group_of_code = {c.id: c.group for c in codebook.codes}
+        self._lane_codes = {g.id: tuple(c.id for c in codebook.codes if c.group == g.id)
+                            for g in codebook.groups}
+        self._style = paint.TimelineStyle(self.palette(), self.font(), codebook)
+        self._relayout()
+        self.updateGeometry()
+        self._rebuild_spans()
+        self._changed_background()
+
+    def set_moments(self, moments: Sequence[Moment]) -> None:
+        self._moments = {m.id: m for m in moments}
+        self._titles = {m.id: m.title for m in moments}
+        if self._drag is not None and self._drag.moment_id not in self._moments:
+            self._drag = None
+        self._rebuild_spans()
+        self.update()
+
+    def set_turns(self, turns: Sequence[Turn]) -> None:
+        self._turns = sorted(turns, key=lambda t: (t.frame, t.id))
+        self._set_turn_arrays()
+        self._changed_background()
+
+    def set_selected(self, moment_id: int | None) -> None:
+        if moment_id == self._selected:
+            return
+        old, self._selected = self._selected, moment_id
+        for mid in (old, moment_id):
+            rect = self._moment_rect(mid)
+            if rect is not None:
+                self.update(rect)
+
+    def set_playhead(self, frame: int) -> None:
+        """Move the playhead, repainting just its old and new columns; while following,
+        scroll (a page at a time) to keep it in view."""
+        if self._times is None:
+            return
+        frame = min(max(frame, 0), self._vp.frame_count - 1)
+        if frame == self._playhead:
+            return
+        old_rect = self._playhead_rect()
+        self._playhead = frame
+        x = self._vp.frame_x(frame)
+        if 0 <= x < self._vp.width:
+            self._following = True
+        elif self._following and self._vp.reveal_x(x):
+            self.update()
+            return
+        for rect in (old_rect, self._playhead_rect()):
+            if not rect.isEmpty():
+                self.update(rect)
+
+    def set_following(self, following: bool) -> None:
+        """Following is switched off by scrolling away by hand and back on by seeking
+        in the timeline, by zooming, or here (e.g. when playback starts)."""
+        self._following = following
+        if following and self._times is not None and self._vp.reveal_x(
+            self._vp.frame_x(self._playhead)
+        ):
+            self.update()
+
+    def add_thumbnail(self, frame: int, image: QImage) -> None:
+        """Add one filmstrip image (as a worker delivers it) and repaint just its slots."""
+        if self._times is None or image.isNull():
+            return
+        if not self._thumb_images:
+            self._thumb_aspect = max(0.5, min(3.0, image.width() / max(1, image.height())))
+        small = image.scaledToHeight(
+            min(image.height(), 96), Qt.TransformationMode.SmoothTransformation
+        )
+        i = bisect.bisect_left(self._thumb_frames, frame)
+        if i < len(self._thumb_frames) and self._thumb_frames[i] == frame:
+            self._thumb_images[i] = small
+            self._thumb_scaled.pop(frame, None)
+        else:
+            self._thumb_frames.insert(i, frame)
+            self._thumb_images.insert(i, small)
+        lane = self._lane(LaneKind.THUMBNAILS)
+        reach = self._slot_px() + THUMBNAIL_REACH_MS / self._vp.ms_per_px
+        x = self._vp.frame_x(frame)
+        x_lo, x_hi = x - reach, x + reach
+        if x_hi < 0 or x_lo > self._vp.width or lane is None:
+            return
+        if self._bg is not None and self._bg_key == self._background_key():
+            painter = QPainter(self._bg)
+            self._paint_filmstrip(painter, lane, max(0.0, x_lo), min(self._vp.width, x_hi))
+            painter.end()
+        else:
+            self._bg_key = ()
+        self.update(QRect(int(LABEL_WIDTH + x_lo), lane.top, int(x_hi - x_lo) + 2, lane.height))
+
+    def set_waveform(self, mins: np.ndarray, maxs: np.ndarray, bucket_ms: int) -> None:
+        """Sound levels per ``bucket_ms`` (-1..1); reduced per pixel column at each zoom."""
+        self._wave = (np.asarray(mins, dtype=np.float64), np.asarray(maxs, dtype=np.float64),
+                      max(1, int(bucket_ms)))
+        self._wave_cache = {}
+        self._changed_background()
+
+    def frames_per_pixel(self) -> float:
+        return self._vp.frames_per_px
+
+    def frame_x(self, frame: int) -> float:
+        """Widget x of the left edge of ``frame`` at the current zoom and scroll."""
+        return LABEL_WIDTH + self._vp.frame_x(frame)
+
+    def visible_frames(self) -> tuple[int, int]:
+        """First and last frame in view (e.g. to fetch thumbnails for what is on screen)."""
+        return self._vp.frame_at_x(0), self._vp.frame_at_x(self._vp.width - 1)
+
+    def zoom_in(self) -> None:
+        self._zoom(lambda anchor: self._vp.zoom_by(ZOOM_STEP, anchor))
+
+    def zoom_out(self) -> None:
+        self._zoom(lambda anchor: self._vp.zoom_by(1 / ZOOM_STEP, anchor))
+
+    def zoom_to_fit(self) -> None:
+        self._zoom(lambda anchor: self._vp.fit())
+
+    def zoom_to_frames(self, frames_per_pixel: float) -> None:
+        self._zoom(lambda anchor: self._vp.zoom_to_frames(frames_per_pixel, anchor))
+
+    # -- Qt events ------------------------------------------------------------------------------
+
+    def sizeHint(self) -> QSize:
+        return QSize(1000, max(260, self.minimumSizeHint().height()))
+
+    def minimumSizeHint(self) -> QSize:
+        groups = len(self._codebook.groups) if self._codebook else 0
+        return QSize(LABEL_WIDTH + 200, minimum_height(groups))
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        before = self._vp.frames_per_px
+        self._relayout()
+        self._vp.set_width(self._track_width())
+        if self._times is not None and self._vp.frames_per_px != before:
+            self.zoomChanged.emit(self._vp.frames_per_px)
+        super().resizeEvent(event)
+
+    def changeEvent(self, event: QEvent) -> None:
+        if event.type() in (QEvent.Type.PaletteChange, QEvent.Type.FontChange,
+                            QEvent.Type.StyleChange):
+            self._style = paint.TimelineStyle(self.palette(), self.font(), self._codebook)
+            self._changed_background()
+        super().changeEvent(event)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self._ensure_background()
+        p = QPainter(self)
+        if self._bg is not None:
+            p.drawPixmap(0, 0, self._bg)  # Qt clips this to the repainted region
+        if self._times is None:
+            return
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        bottom = self._lanes[-1].bottom
+        track = QRect(LABEL_WIDTH, 0, self.width() - LABEL_WIDTH, bottom)
+        for rect in _rects(event.region()):
+            area = rect.intersected(track)
+            if not area.isEmpty():
+                p.save()
+                p.setClipRect(area)
+                self._paint_moments(p, float(area.left()), float(area.right() + 1))
+                p.restore()
+        p.setClipRect(track)
+        ruler = self._lanes[0]
+        if self._drag is not None:
+            s, e = self._drag.preview
+            frame = s if self._drag.edge == "start" else e
+            x = self._vp.frame_x(s) if self._drag.edge == "start" else self._vp.frame_end_x(e)
+            text = f"frame {frame}  ·  {e - s + 1} frames"
+            paint.paint_bubble(p, self._style, LABEL_WIDTH + x, ruler, text,
+                               LABEL_WIDTH, self.width())
+        paint.paint_playhead(p, self._style, LABEL_WIDTH + self._vp.frame_x(self._playhead),
+                             self._vp.frame_px, ruler, bottom)
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or self._times is None:
+            super().mousePressEvent(event)
+            return
+        x, y = event.position().x() - LABEL_WIDTH, event.position().y()
+        if x < 0:
+            return
+        lane = self._lane_at(y)
+        if lane is not None and lane.holds_moments:
+            hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
+                           prefer=self._selected)
+            if hit is not None and hit.part == "body":
+                self.momentClicked.emit(hit.moment_id)
+                return
+            if hit is not None:
+                m = self._moments[hit.moment_id]
+                edge_x = (self._vp.frame_x(m.start_frame) if hit.part == "start"
+                          else self._vp.frame_end_x(m.end_frame))
+                edge: Literal["start", "end"] = "start" if hit.part == "start" else "end"
+                self._drag = _EdgeDrag(hit.moment_id, edge, m.start_frame, m.end_frame,
+                                       x - edge_x, (m.start_frame, m.end_frame))
+                return
+        self._following = True
+        self._scrub_frame = None
+        self._scrub_to(x)
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:
+        x = event.position().x() - LABEL_WIDTH
+        if self._drag is not None:
+            self._drag_to(x)
+        elif self._scrub_frame is not None:
+            self._scrub_to(x)
+        else:
+            self._update_cursor(x, event.position().y())
+
+    def mouseReleaseEvent(self, event: QMouseEvent) -> None:
+        if event.button() != Qt.MouseButton.LeftButton:
+            return
+        self._scrub_frame = None
+        drag, self._drag = self._drag, None
+        if drag is None:
+            return
+        self._drag_to_update(drag.preview, (drag.start, drag.end))
+        if drag.preview != (drag.start, drag.end):
+            self.momentEdited.emit(drag.moment_id, *drag.preview)
+        else:
+            self.momentClicked.emit(drag.moment_id)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:
+        if event.key() == Qt.Key.Key_Escape and self._drag is not None:
+            drag, self._drag = self._drag, None
+            self._drag_to_update(drag.preview, (drag.start, drag.end))
+            return
+        super().keyPressEvent(event)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:
+        if self._times is None:
+            return
+        angle = event.angleDelta()
+        notches = (angle.y() or angle.x()) / 120
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            anchor = event.position().x() - LABEL_WIDTH
+            self._zoom(lambda _: self._vp.zoom_by(WHEEL_ZOOM_STEP**notches, anchor))
+        else:
+            pixels = event.pixelDelta()
+            step = (pixels.y() or pixels.x()) if not pixels.isNull() else (
+                notches * self._vp.width / 8)
+            if self._vp.scroll_to(self._vp.scroll_px - step):
+                self._following = False
+                self.update()
+        event.accept()
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            text = self._tooltip(event.pos())
+            if text:
+                QToolTip.showText(event.globalPos(), text, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
+
+    # -- painting -------------------------------------------------------------------------------
+
+    def _background_key(self) -> tuple[object, ...]:
+        return (self.width(), self.height(), self.devicePixelRatioF(), self._vp.ms_per_px,
+                self._vp.scroll_px, self._bg_version)
+
+    def _changed_background(self) -> None:
+        self._bg_version += 1
+        self.update()
+
+    def _ensure_background(self) -> None:
+        key = self._background_key()
+        if self._bg is not None and key == self._bg_key:
+            return
+        dpr = self.devicePixelRatioF()
+        self._bg = QPixmap(QSize(round(self.width() * dpr), round(self.height() * dpr)))
+        self._bg.setDevicePixelRatio(dpr)
+        self._bg.fill(self._style.labels.color())
+        self._bg_key = key
+        p = QPainter(self._bg)
+        p.setRenderHint(QPainter.RenderHint.Antialiasing)
+        lane_codes: dict[str, tuple[str, ...]] = dict(self._lane_codes)
+        paint.paint_lanes(p, self._style, self._lanes, self.width(), LABEL_WIDTH, lane_codes)
+        if self._times is None:
+            p.end()
+            return
+        ruler = ruler_ticks(self._vp)
+        grid_top = self._lanes[1].bottom
+        paint.paint_ruler(p, self._style, ruler, self._lanes[0], grid_top,
+                          self._lanes[-1].bottom, LABEL_WIDTH, self.width(),
+                          frame_grid=self._vp.frame_px >= 8)
+        for lane in self._lanes:
+            if lane.kind is LaneKind.THUMBNAILS:
+                self._paint_filmstrip(p, lane, 0.0, float(self._vp.width))
+            elif lane.kind is LaneKind.AUDIO:
+                self._paint_sound(p, lane)
+            elif lane.kind is LaneKind.TURNS:
+                self._paint_turn_lane(p, lane)
+        p.end()
+
+    def _paint_filmstrip(self, p: QPainter, lane: Lane, x_lo: float, x_hi: float) -> None:
+        slot = self._slot_px()
+        start = np.floor((x_lo + self._vp.scroll_px) / slot) * slot - self._vp.scroll_px
+        area = QRectF(LABEL_WIDTH + start, lane.top, x_hi - start + slot, lane.height - 1)
+        p.save()
+        p.setClipRect(area.intersected(QRectF(LABEL_WIDTH, 0, self._vp.width, self.height())))
+        index = self._lanes.index(lane)
+        p.fillRect(area, self._style.track_alt if index % 2 == 0 else self._style.track)
+        frames_ms = self._vp.boundaries_ms[np.asarray(self._thumb_frames, dtype=np.int64)]
+        slots = thumbnail_slots(frames_ms, self._vp, slot, x_lo, x_hi)
+        pixmaps = [self._scaled_thumbnail(i, lane) for _, i in slots]
+        paint.paint_thumbnails(p, self._style, lane, LABEL_WIDTH,
+                               [(x, n) for n, (x, _) in enumerate(slots)], pixmaps, slot)
+        p.restore()
+
+    def _scaled_thumbnail(self, index: int, lane: Lane) -> QPixmap:
+        frame = self._thumb_frames[index]
+        height = round((lane.height - 6) * self.devicePixelRatioF())
+        pixmap = self._thumb_scaled.get(frame)
+        if pixmap is None or pixmap.height() != height:
+            image = self._thumb_images[index].scaled(
+                round(height * self._thumb_aspect), height,
+                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                Qt.TransformationMode.SmoothTransformation,
+            )
+            pixmap = QPixmap.fromImage(image)
+            self._thumb_scaled[frame] = pixmap
+        return pixmap
+
+    def _slot_px(self) -> float:
+        lane = self._lane(LaneKind.THUMBNAILS)
+        height = lane.height - 6 if lane is not None else 38
+        return float(round(height * self._thumb_aspect) + 2)
+
+    def _paint_sound(self, p: QPainter, lane: Lane) -> None:
+        if self._wave is None:
+            return
+        mins, maxs, bucket = self._wave
+        dpr = self.devicePixelRatioF()
+        ms_per_col = self._vp.ms_per_px / dpr
+        width = round(self._vp.width * dpr)
+        first = round(self._vp.scroll_px * dpr)
+        columns = self._wave_cache.get(ms_per_col)
+        total = int(self._vp.duration_ms / ms_per_col) + 1
+        if columns is None and total <= 1 << 18:
+            columns = waveform_columns(mins, maxs, bucket, ms_per_col, 0, total)
+            if len(self._wave_cache) > 8:
+                self._wave_cache.clear()
+            self._wave_cache[ms_per_col] = columns
+        if columns is not None:
+            lo, hi = columns[0][first:first + width], columns[1][first:first + width]
+        else:
+            lo, hi = waveform_columns(mins, maxs, bucket, ms_per_col, first, width)
+        height = round((lane.height - 4) * dpr)
+        image = paint.waveform_image(lo, hi, len(lo), height, self._style.wave)
+        image.setDevicePixelRatio(dpr)
+        p.drawImage(QRectF(LABEL_WIDTH, lane.top + 2, len(lo) / dpr, lane.height - 4), image)
+
+    def _paint_turn_lane(self, p: QPainter, lane: Lane) -> None:
+        if not len(self._turn_ms):
+            return
+        t0, t1 = self._vp.visible_ms(-6, self._vp.width + 6)
+        lo, hi = np.searchsorted(self._turn_ms, (t0, t1))
+        xs = self._turn_ms[lo:hi] / self._vp.ms_per_px - self._vp.scroll_px
+        kinds = self._turn_kind[lo:hi]
+        keep = sparse_markers(xs, kinds // 3, 9.0)  # dense turns: one per actor per 9 px
+        points = zip((LABEL_WIDTH + np.round(xs[keep]) + 0.5).tolist(), kinds[keep].tolist(),
+                     strict=True)
+        paint.paint_turn_markers(p, self._style, list(points), lane.top + lane.height / 2,
+                                 self.devicePixelRatioF())
+
+    def _paint_moments(self, p: QPainter, x_lo: float, x_hi: float) -> None:
+        drag_id = self._drag.moment_id if self._drag is not None else None
+        for lane in self._lanes:
+            spans = self._spans.get(lane.key)
+            if spans is None or not lane.holds_moments:
+                continue
+            paint.paint_moment_lane(p, self._style, lane, spans, self._signatures, self._vp,
+                                    LABEL_WIDTH, x_lo, x_hi, drag_id, self._titles, self._turn_ms)
+        focus = drag_id if drag_id is not None else self._selected
+        if focus is None or focus not in self._moments:
+            return
+        m = self._moments[focus]
+        s, e = self._drag.preview if self._drag is not None else (m.start_frame, m.end_frame)
+        t0, t1 = moment_ms(self._vp, s, e)
+        x0, x1 = LABEL_WIDTH + self._vp.ms_to_x(t0), LABEL_WIDTH + self._vp.ms_to_x(t1)
+        for lane in self._lanes:
+            spans = self._spans.get(lane.key)
+            i = spans.index_of(focus) if spans is not None and lane.holds_moments else None
+            if spans is None or i is None:
+                continue
+            top, h = lane.top + paint.BLOCK_INSET, lane.height - 2 * paint.BLOCK_INSET
+            paint.paint_block(p, self._style, self._signatures[int(spans.signature[i])],
+                              x0, max(x1, x0 + 2), top, h, m.title, m.selected_for_review)
+            paint.paint_selection(p, self._style, x0, x1, lane)
+
+    # -- helpers --------------------------------------------------------------------------------
+
+    def _track_width(self) -> int:
+        return max(1, self.width() - LABEL_WIDTH)
+
+    def _relayout(self) -> None:
+        groups = [(g.id, g.label) for g in self._codebook.groups] if self._codebook else []
+        self._lanes = layout_lanes(self.height(), groups)
+
+    def _lane(self, kind: LaneKind) -> Lane | None:
+        return next((lane for lane in self._lanes if lane.kind is kind), None)
+
+    def _lane_at(self, y: float) -> Lane | None:
+        return next((lane for lane in self._lanes if lane.top <= y < lane.bottom), None)
+
+    def _rebuild_spans(self) -> None:
+        if self._times is None:
+            self._spans, self._signatures = {}, []
+            return
+        order = [c.id for c in self._codebook.codes] if self._codebook else []
+        self._spans, self._signatures = build_lane_spans(
+            list(self._moments.values()), self._vp, self._group_of_code, order)
+
+    def _set_turn_arrays(self) -> None:
+        if self._times is None:
+            return
+        frames = np.clip([t.frame for t in self._turns], 0, self._vp.frame_count - 1)
+        self._turn_ms = self._vp.boundaries_ms[frames.astype(np.int64)]
+        self._turn_kind = np.array(
+            [paint.TURN_ACTORS.index(t.actor) * 3 + paint.TURN_KINDS.index(t.kind)
+             for t in self._turns],
+            dtype=np.int64)
+
+    def _zoom(self, change: Callable[[float | None], bool]) -> None:
+        if self._times is None:
+            return
+        playhead_x = self._vp.frame_x(self._playhead)
+        anchor = playhead_x if 0 <= playhead_x < self._vp.width else None
+        if change(anchor):
+            self._following = True
+            self.zoomChanged.emit(self._vp.frames_per_px)
+            self.update()
+
+    def _playhead_rect(self) -> QRect:
+        if self._times is None:
+            return QRect()
+        x = LABEL_WIDTH + round(self._vp.frame_x(self._playhead))
+        extra = int(np.ceil(self._vp.frame_px)) if self._vp.frame_px >= 4 else 0
+        rect = QRect(x - 7, 0, 15 + extra, self._lanes[-1].bottom)
+        return rect.intersected(QRect(LABEL_WIDTH, 0, self.width() - LABEL_WIDTH, self.height()))
+
+    def _moment_rect(self, moment_id: int | None) -> QRect | None:
+        m = self._moments.get(moment_id) if moment_id is not None else None
+        if m is None or self._times is None:
+            return None
+        return self._span_rect(m.start_frame, m.end_frame)
+
+    def _span_rect(self, start: int, end: int, pad: int = 16) -> QRect:
+        t0, t1 = moment_ms(self._vp, start, end)
+        x0 = int(LABEL_WIDTH + self._vp.ms_to_x(t0)) - pad
+        x1 = int(LABEL_WIDTH + self._vp.ms_to_x(t1)) + pad
+        return QRect(x0, 0, x1 - x0, self.height())
+
+    def _scrub_to(self, x: float) -> None:
+        frame = self._vp.frame_at_x(x)
+        if frame != self._scrub_frame:
+            self._scrub_frame = frame
+            self.seekRequested.emit(frame)
+
+    def _drag_to(self, x: float) -> None:
+        assert self._drag is not None
+        drag = self._drag
+        boundary = self._vp.boundary_at_x(x - drag.grab_offset)
+        last = self._vp.frame_count - 1
+        if drag.edge == "start":
+            preview = (min(max(boundary, 0), drag.end), drag.end)
+        else:
+            preview = (drag.start, min(max(boundary - 1, drag.start), last))
+        if preview != drag.preview:
+            old, drag.preview = drag.preview, preview
+            self._drag_to_update(old, preview)
+
+    def _drag_to_update(self, a: tuple[int, int], b: tuple[int, int]) -> None:
+        self.update(self._span_rect(*a, pad=90).united(self._span_rect(*b, pad=90)))
+
+    def _update_cursor(self, x: float, y: float) -> None:
+        lane = self._lane_at(y)
+        edge = False
+        if x >= 0 and lane is not None and lane.holds_moments:
+            hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
+                           prefer=self._selected)
+            edge = hit is not None and hit.part != "body"
+        if edge:
+            self.setCursor(Qt.CursorShape.SizeHorCursor)
+        else:
+            self.unsetCursor()
+
+    def _tooltip(self, pos: QPoint) -> str:
+        lane = self._lane_at(pos.y())
+        x = pos.x() - LABEL_WIDTH
+        if lane is None or self._times is None:
+            return ""
+        if x < 0:
+            if lane.kind is LaneKind.TURNS:
+                return ("Turns: circle = child, square = adult; filled = initiative, "
+                        "ring = reception, ring with dot = response")
+            codes = self._lane_codes.get(lane.key, ())
+            if codes and self._codebook is not None:
+                names = "<br>".join(self._codebook.code(c).label for c in codes)
+                return f"<b>{lane.label}</b><br>{names}"
+            return lane.label
+        if lane.holds_moments:
+            hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
+                           prefer=self._selected)
+            if hit is None:
+                return ""
+            m = self._moments[hit.moment_id]
+            t0, t1 = moment_ms(self._vp, m.start_frame, m.end_frame)
+            hours = self._vp.duration_ms >= 3_600_000
+            span = (f"{format_timecode(t0, hours=hours, fraction=True)} – "
+                    f"{format_timecode(t1, hours=hours, fraction=True)}")
+            labels = ", ".join(self._code_label(c) for c in m.codes) or "No code yet"
+            title = m.title or "Untitled moment"
+            return (f"<b>{title}</b><br>{labels}<br>{span} (frames {m.start_frame}–"
+                    f"{m.end_frame}){'<br>★ Chosen for review' if m.selected_for_review else ''}")
+        if lane.kind is LaneKind.TURNS and len(self._turn_ms):
+            xs = self._turn_ms / self._vp.ms_per_px - self._vp.scroll_px
+            i = int(np.argmin(np.abs(xs - x)))
+            if abs(xs[i] - x) <= 6:
+                t = self._turns[i]
+                return f"{t.actor.value.capitalize()} · {t.kind.value}, frame {t.frame}" + (
+                    f"<br>{t.note}" if t.note else "")
+        return ""
+
+    def _code_label(self, code_id: str) -> str:
+        if self._codebook is None or code_id not in self._group_of_code:
+            return code_id
+        return self._codebook.code(code_id).label
+
+
+def _rects(region: QRegion) -> list[QRect]:
+    """The rectangles of a region (PySide6 iterates a QRegion; its stubs do not say so)."""
+    return list(cast(Iterable[QRect], region))

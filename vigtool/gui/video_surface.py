@@ -1,0 +1,72 @@
+"""The picture: one QImage, letterboxed on a dark ground, painted by Qt.
+
+Both sources draw here: VLC's frames while playing, and the exact frame from
+the frame reader while paused or stepping. Because it is an ordinary widget,
+overlays (the frame badge now, captions and prompts later) are plain painting,
+and a screenshot of the window shows the video.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
+from PySide6.QtWidgets import QSizePolicy, QWidget
+
+_GROUND = QColor(18, 18, 20)
+
+
+class VideoSurface(QWidget):
+    """GUI thread only."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("videoSurface")
+        self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+        self.setMinimumSize(320, 180)
+        self._image: QImage | None = None
+        self._aspect = 16 / 9
+        self._message = ""
+
+    def sizeHint(self) -> QSize:
+        return QSize(960, 540)
+
+    def set_aspect(self, width: int, height: int) -> None:
+        self._aspect = width / height if height else 16 / 9
+        self.update()
+
+    def show_image(self, image: QImage | None) -> None:
+        self._image = image
+        self._message = ""
+        self.update()
+
+    def show_message(self, text: str) -> None:
+        self._image = None
+        self._message = text
+        self.update()
+
+    def picture_rect(self) -> QRect:
+        w, h = self.width(), self.height()
+        if w / max(h, 1) > self._aspect:
+            pw, ph = int(h * self._aspect), h
+        else:
+            pw, ph = w, int(w / self._aspect)
+        return QRect((w - pw) // 2, (h - ph) // 2, pw, ph)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), _GROUND)
+        if self._image is not None and not self._image.isNull():
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+            painter.drawImage(QRectF(self.picture_rect()), self._image)
+        elif self._message:
+            painter.setPen(QColor(200, 200, 205))
+            font = QFont(self.font())
+            font.setPointSizeF(font.pointSizeF() * 1.2)
+            painter.setFont(font)
+            painter.drawText(
+                self.rect().adjusted(24, 24, -24, -24),
+                Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap,
+                self._message,
+            )
+        painter.end()
