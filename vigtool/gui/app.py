@@ -6,7 +6,9 @@ before Python shuts down (it can crash otherwise).
 
 from __future__ import annotations
 
+import hashlib
 import sys
+from functools import partial
 from pathlib import Path
 
 from platformdirs import user_data_path
@@ -16,7 +18,9 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from vigtool import __version__
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+from vigtool.domain.records import RecordingStatus
 from vigtool.errors import VigtoolError
+from vigtool.gui import startup_probe
 from vigtool.gui.main_window import MainWindow
 from vigtool.gui.theme import apply_theme
 from vigtool.gui.vlc_player import load_vlc
@@ -44,6 +48,10 @@ def remember_workspace(settings: QSettings, folder: Path) -> None:
     settings.setValue("last_workspace", str(folder))
 
 
+def _last_recording_key(folder: Path) -> str:
+    return "last_recording/" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:16]
+
+
 def run_gui(
     workspace: Path | None = None,
     video: Path | None = None,
@@ -51,6 +59,7 @@ def run_gui(
     recording_id: int | None = None,
     quit_after_ms: int | None = None,
 ) -> int:
+    """Run the app until the last window closes; returns the exit code."""
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
     )
@@ -61,32 +70,48 @@ def run_gui(
     app.setApplicationVersion(__version__)
     settings = QSettings()
     apply_theme(app, "dark" if settings.value("theme", "light") == "dark" else "light")
-
-    folder = workspace or Path(str(settings.value("last_workspace", "") or default_workspace()))
-    try:
-        ws = Workspace.open(folder)
-    except VigtoolError as exc:
-        QMessageBox.critical(None, "vigtool", str(exc))
-        return 2
-    remember_workspace(settings, folder)
     vlc, problem = load_vlc()
-    window = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), vlc, problem, settings)
-    window.show()
+    folder: Path | None = workspace or Path(
+        str(settings.value("last_workspace", "") or default_workspace())
+    )
+    code = 0
+    while folder is not None:
+        try:
+            ws = Workspace.open(folder)
+        except VigtoolError as exc:
+            QMessageBox.critical(None, "vigtool", str(exc))
+            return 2
+        remember_workspace(settings, folder)
+        window = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), vlc, problem, settings)
+        window.recordingOpened.connect(partial(settings.setValue, _last_recording_key(folder)))
+        startup_probe.install(window.surface)
+        window.show()
+        _open_first(window, ws, settings, folder, video, recording_id)
+        video = recording_id = None
+        if quit_after_ms is not None:
+            QTimer.singleShot(quit_after_ms, window.close)
+        code = app.exec()
+        ws.close()
+        folder = window.switch_to
+    return int(code)
+
+
+def _open_first(
+    window: MainWindow, ws: Workspace, settings: QSettings, folder: Path,
+    video: Path | None, recording_id: int | None,
+) -> None:
     if video is not None:
         found = ws.find_recording_by_content(video) if video.is_file() else None
         if found is not None:
             window.open_recording(found.id)
         else:
             window.import_video(video, ask=False)
-    elif recording_id is not None:
+        return
+    present = [r.id for r in ws.recordings() if r.status is RecordingStatus.PRESENT]
+    if recording_id is None:
+        last = settings.value(_last_recording_key(folder))
+        recording_id = int(str(last)) if last is not None else None
+    if recording_id not in present and present:
+        recording_id = max(present)  # the newest import: most likely what comes next
+    if recording_id in present:
         window.open_recording(recording_id)
-    else:
-        last = settings.value("last_recording")
-        recordings = {r.id for r in ws.recordings()}
-        if last is not None and int(last) in recordings:
-            window.open_recording(int(last))
-    if quit_after_ms is not None:
-        QTimer.singleShot(quit_after_ms, window.close)
-    code = app.exec()
-    ws.close()
-    return int(code)

@@ -16,8 +16,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QPainter, QPalette, QTextCursor
+from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QFocusEvent, QPainter, QTextCursor
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -121,7 +121,8 @@ def _rule() -> QFrame:
 
 
 class _Swatch(QWidget):
-    """A code's colour as a small rounded square, outlined so pale colours still show."""
+    """A code's colour as a dot (round, so it never reads as a second check box),
+    as on the timeline lanes."""
 
     def __init__(self, colour: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -131,9 +132,9 @@ class _Swatch(QWidget):
     def paintEvent(self, event: Any) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(self.palette().color(QPalette.ColorRole.Dark))
+        painter.setPen(self._colour.darker(125))
         painter.setBrush(self._colour)
-        painter.drawRoundedRect(self.rect().adjusted(0, 0, -1, -1), 3, 3)
+        painter.drawEllipse(QRectF(1.5, 1.5, 9, 9))
 
 
 class CodeChecklist(QWidget):

@@ -12,13 +12,12 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QSplitter,
     QVBoxLayout,
     QWidget,
@@ -47,6 +46,8 @@ _MESSAGE_MS = 6000
 
 
 class MainWindow(QMainWindow):
+    recordingOpened = Signal(int)
+
     def __init__(
         self,
         workspace: Workspace,
@@ -63,6 +64,7 @@ class MainWindow(QMainWindow):
         self.settings = settings
         self.bridge = WorkspaceBridge(workspace, self)
         self.recording_id: int | None = None
+        self.switch_to: Path | None = None  # set when the user opens another workspace
         self._jobs: list[Job] = []
 
         self.surface = VideoSurface()
@@ -249,7 +251,7 @@ class MainWindow(QMainWindow):
         self._refresh_timeline()
         self.browser.set_current(recording_id)
         self.media_jobs.load_strip(recording_id)
-        self.settings.setValue("last_recording", recording_id)
+        self.recordingOpened.emit(recording_id)
         self._update_title()
         self.say(f"{recording.original_name}: {recording.frame_count} frames"
                  f"{', variable frame rate' if recording.vfr else ''}")
@@ -407,15 +409,11 @@ class MainWindow(QMainWindow):
             self._switch_workspace(folder)
 
     def _switch_workspace(self, folder: str) -> None:
-        from vigtool.gui.app import remember_workspace
-
-        remember_workspace(self.settings, Path(folder))
-        QMessageBox.information(
-            self, "vigtool",
-            f"vigtool will open {folder} the next time it starts.\n"
-            "Your current work is already saved.",
-        )
-        self._fill_recent()
+        """Close this window and reopen on another workspace (all work is already saved)."""
+        if Path(folder).resolve() == self.workspace.root.resolve():
+            return
+        self.switch_to = Path(folder)
+        self.close()
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()

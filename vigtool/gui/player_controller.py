@@ -29,6 +29,17 @@ SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 _TICK_MS = 15
 
 
+def render_size(width: int, height: int, limit: tuple[int, int]) -> tuple[int, int]:
+    """The size VLC renders at: the film's, shrunk to fit the screen area it is shown in.
+
+    VLC scales while it converts colours (one pass), which costs far less than
+    painting a full 1080p picture and letting Qt shrink it every frame.
+    """
+    max_w, max_h = limit
+    scale = min(1.0, max_w / width, max_h / height) if width and height else 1.0
+    return max(2, round(width * scale)), max(2, round(height * scale))
+
+
 class PlayerController(QObject):
     frameChanged = Signal(int)
     playingChanged = Signal(bool)
@@ -73,7 +84,8 @@ class PlayerController(QObject):
         self._fetcher.failed.connect(self.problem)
         self._surface.set_aspect(width, height)
         if self._vlc_player is not None:
-            self._vlc_player.load(str(path), width, height)
+            w, h = render_size(width, height, self._surface.render_limit())
+            self._vlc_player.load(str(path), w, h)
         self._frame = 0
         self._fetcher.request(0)
         self.frameChanged.emit(0)
@@ -222,6 +234,14 @@ class PlayerController(QObject):
             self._pending_seek_ms = None
         self.playingChanged.emit(playing)
 
+    def _ensure_timer(self) -> None:
+        """The timer runs only while VLC's frames cannot drive the playhead."""
+        needed = self._playing and (not self._uses_vlc_clock() or self._pending_seek_ms is not None)
+        if needed and not self._timer.isActive():
+            self._timer.start()
+        elif not needed and self._timer.isActive():
+            self._timer.stop()
+
     def _set_frame(self, frame: int) -> None:
         if frame != self._frame:
             self._frame = frame
@@ -271,6 +291,7 @@ class PlayerController(QObject):
             self._anchor = (float(self._pending_seek_ms), time.monotonic())
             self._pending_seek_ms = None
             self._last_vlc_ms = -1
+            self._ensure_timer()
             return
         vlc_ms = self._vlc_player.time_ms()
         if vlc_ms >= 0 and vlc_ms != self._last_vlc_ms:
@@ -283,6 +304,8 @@ class PlayerController(QObject):
     def _on_vlc_frame(self) -> None:
         if self._playing and self._uses_vlc_clock() and self._vlc_player is not None:
             self._surface.show_image(self._vlc_player.latest_image())
+            if self._pending_seek_ms is None:
+                self._tick()  # each shown frame moves the playhead: no extra timer wake-ups
 
     def _on_exact_frame(self, frame: int, image: QImage) -> None:
         if not (self._playing and self._uses_vlc_clock()) and frame == self._frame:

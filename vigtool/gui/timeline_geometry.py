@@ -295,7 +295,7 @@ _HEIGHTS: Mapping[LaneKind, tuple[int, int]] = {
     LaneKind.THUMBNAILS: (24, 44),
     LaneKind.GROUP: (18, 44),
     LaneKind.UNTAGGED: (14, 26),
-    LaneKind.TURNS: (18, 18),
+    LaneKind.TURNS: (22, 22),
     LaneKind.AUDIO: (20, 38),
 }
 

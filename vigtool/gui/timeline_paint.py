@@ -9,7 +9,9 @@ per moment per paint is what makes peers' timelines stutter. GUI thread only.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+import bisect
+import math
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
@@ -37,6 +39,9 @@ from vigtool.gui.timeline_geometry import (
     Ruler,
     Viewport,
     covered_runs,
+    sparse_markers,
+    thumbnail_slots,
+    waveform_columns,
 )
 
 BLOCK_INSET = 4  # px between a block and its lane's top and bottom
@@ -44,7 +49,7 @@ MIN_BLOCK_PX = 4.0  # narrower moments are merged per pixel column
 BLOCK_BUDGET = 250  # more separate blocks than this in one lane and all are merged
 PLAYHEAD_RED = "#D7263D"
 REVIEW_GOLD = "#F2B705"
-TURN_SPRITE = 11  # px square holding one turn marker
+SPRITE = 11  # px square holding one turn marker or review star
 TURN_ACTORS = (Actor.CHILD, Actor.ADULT)
 TURN_KINDS = (TurnKind.INITIATIVE, TurnKind.RECEPTION, TurnKind.RESPONSE)
 CHILD_COLOUR = "#C8553D"
@@ -84,7 +89,6 @@ class TimelineStyle:
         base = palette.color(QPalette.ColorRole.Base)
         window = palette.color(QPalette.ColorRole.Window)
         text = palette.color(QPalette.ColorRole.Text)
-        self.dark = base.lightness() < 128
         self.track = QBrush(base)
         self.track_alt = QBrush(_mix(base, window, 0.45))
         self.labels = QBrush(window)
@@ -94,16 +98,14 @@ class TimelineStyle:
         self.separator = QPen(_mix(base, text, 0.16), 0)
         self.grid = QPen(_mix(base, text, 0.07), 0)
         self.tick = QPen(_mix(base, text, 0.45), 0)
-        self.placeholder = QBrush(_mix(base, text, 0.06))
         self.wave = _mix(base, text, 0.42)
-        self.wave_axis = QPen(_mix(base, text, 0.12), 0)
         self.highlight = QPen(palette.color(QPalette.ColorRole.Highlight), 2.0)
         self.highlight.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
         self.playhead = QBrush(QColor(PLAYHEAD_RED))
         self.playhead_band = QBrush(QColor(215, 38, 61, 38))
         self.bubble = QBrush(_mix(text, base, 0.1))
         self.bubble_text = QPen(base)
-        self.star = _star(4.6)
+        self.star = _star(4.8)
         self.star_brush = QBrush(QColor(REVIEW_GOLD))
         self.star_pen = QPen(QColor(REVIEW_GOLD).darker(160), 0.8)
         self.tick_pen = QPen(QColor(0, 0, 0, 110), 1.2)
@@ -113,9 +115,10 @@ class TimelineStyle:
         self.turn_hole = QBrush(base)
         self.font = QFont(font)
         self.small = QFont(font)
-        self.small.setPointSizeF(max(7.5, font.pointSizeF() * 0.85))
-        self.bold = QFont(font)
-        self.bold.setWeight(QFont.Weight.DemiBold)
+        if font.pointSizeF() > 0:
+            self.small.setPointSizeF(max(7.5, font.pointSizeF() * 0.85))
+        else:  # a font sized in pixels (e.g. by a style sheet)
+            self.small.setPixelSize(max(10, round(font.pixelSize() * 0.85)))
         self.metrics = QFontMetricsF(self.font)
         self.small_metrics = QFontMetricsF(self.small)
         self._colours = {c.id: QColor(c.colour) for c in codebook.codes} if codebook else {}
@@ -123,20 +126,40 @@ class TimelineStyle:
         self._sig: dict[tuple[str, ...], tuple[QBrush, QPen, QPen]] = {}
         self._sprites: dict[tuple[int, float], QPixmap] = {}
 
+    def star_sprite(self, dpr: float) -> QPixmap:
+        """The review star, drawn once per screen scale so many are cheap to blit."""
+        return self._sprite(-1, dpr, self._draw_star)
+
     def turn_sprite(self, kind: int, dpr: float) -> QPixmap:
         """The marker for turn kind ``actor * 3 + kind``, drawn once per screen scale."""
-        sprite = self._sprites.get((kind, dpr))
+        return self._sprite(kind, dpr, lambda p: _draw_turn_marker(
+            p, self, TURN_ACTORS[kind // 3], TURN_KINDS[kind % 3]))
+
+    def _draw_star(self, p: QPainter) -> None:
+        p.translate(SPRITE / 2, SPRITE / 2)
+        p.setBrush(self.star_brush)
+        p.setPen(self.star_pen)
+        p.drawPath(self.star)
+
+    def _sprite(self, key: int, dpr: float, draw: Callable[[QPainter], None]) -> QPixmap:
+        sprite = self._sprites.get((key, dpr))
         if sprite is None:
-            size = round(TURN_SPRITE * dpr)
+            size = round(SPRITE * dpr)
             sprite = QPixmap(size, size)
             sprite.setDevicePixelRatio(dpr)
             sprite.fill(Qt.GlobalColor.transparent)
             p = QPainter(sprite)
             p.setRenderHint(QPainter.RenderHint.Antialiasing)
-            _draw_turn_marker(p, self, TURN_ACTORS[kind // 3], TURN_KINDS[kind % 3])
+            draw(p)
             p.end()
-            self._sprites[(kind, dpr)] = sprite
+            self._sprites[(key, dpr)] = sprite
         return sprite
+
+    def lane_brush(self, index: int, lane: Lane) -> QBrush:
+        """Lanes alternate between two quiet tints so a block's row is easy to follow."""
+        if lane.kind is LaneKind.RULER:
+            return self.ruler
+        return self.track_alt if index % 2 == 0 else self.track
 
     def colours(self, codes: Sequence[str]) -> list[QColor]:
         return [self._colours.get(c, self._neutral) for c in codes] or [self._neutral]
@@ -174,9 +197,7 @@ def paint_lanes(
 ) -> None:
     """Lane backgrounds, separators and the label column."""
     for n, lane in enumerate(lanes):
-        brush = style.ruler if lane.kind is LaneKind.RULER else (
-            style.track_alt if n % 2 == 0 else style.track)
-        p.fillRect(QRectF(left, lane.top, width - left, lane.height), brush)
+        p.fillRect(QRectF(left, lane.top, width - left, lane.height), style.lane_brush(n, lane))
     p.fillRect(QRectF(0, 0, left, lanes[-1].bottom), style.labels)
     p.setPen(style.separator)
     for lane in lanes:
@@ -245,50 +266,125 @@ def paint_ruler(
         p.drawText(QPointF(10, bottom - 4), "Frame")
 
 
-def paint_thumbnails(
-    p: QPainter, style: TimelineStyle, lane: Lane, left: int,
-    slots: Sequence[tuple[float, int]], pixmaps: Sequence[QPixmap], slot_px: float,
-) -> None:
-    top, h = lane.top + 3, lane.height - 6
-    for x, index in slots:
-        target = QRectF(left + x + 1, top, slot_px - 2, h)
-        pixmap = pixmaps[index]
-        if pixmap.isNull():
-            p.fillRect(target, style.placeholder)
+class Filmstrip:
+    """Thumbnails as they arrive, drawn as fixed slots along the Film lane.
+
+    Images are shrunk once on arrival and scaled to the lane's device size once
+    per size, so a repaint only blits. GUI thread only (QPixmap).
+    """
+
+    def __init__(self) -> None:
+        self.frames: list[int] = []
+        self._images: list[QImage] = []
+        self._scaled: dict[int, QPixmap] = {}
+        self._aspect = 16 / 9
+
+    def add(self, frame: int, image: QImage) -> None:
+        if not self._images:
+            self._aspect = max(0.5, min(3.0, image.width() / max(1, image.height())))
+        small = image.scaledToHeight(min(image.height(), 96),
+                                     Qt.TransformationMode.SmoothTransformation)
+        i = bisect.bisect_left(self.frames, frame)
+        if i < len(self.frames) and self.frames[i] == frame:
+            self._images[i] = small
+            self._scaled.pop(frame, None)
         else:
+            self.frames.insert(i, frame)
+            self._images.insert(i, small)
+
+    def slot_px(self, lane: Lane) -> float:
+        return float(round((lane.height - 6) * self._aspect) + 2)
+
+    def paint(self, p: QPainter, style: TimelineStyle, lane: Lane, brush: QBrush, vp: Viewport,
+              left: int, x_lo: float, x_hi: float, dpr: float) -> None:
+        """Fill and draw the slots meeting track x [x_lo, x_hi) (also to patch one in)."""
+        slot = self.slot_px(lane)
+        start = math.floor((x_lo + vp.scroll_px) / slot) * slot - vp.scroll_px
+        area = QRectF(left + start, lane.top, x_hi - start + slot, lane.height - 1)
+        p.save()
+        p.setClipRect(area.intersected(QRectF(left, lane.top, vp.width, lane.height)))
+        p.fillRect(area, brush)
+        frames_ms = vp.boundaries_ms[np.asarray(self.frames, dtype=np.int64)]
+        height = round((lane.height - 6) * dpr)
+        for x, i in thumbnail_slots(frames_ms, vp, slot, x_lo, x_hi):
+            pixmap = self._scaled.get(self.frames[i])
+            if pixmap is None or pixmap.height() != height:
+                pixmap = QPixmap.fromImage(self._images[i].scaled(
+                    round(height * self._aspect), height,
+                    Qt.AspectRatioMode.KeepAspectRatioByExpanding,
+                    Qt.TransformationMode.SmoothTransformation))
+                self._scaled[self.frames[i]] = pixmap
+            target = QRectF(left + x + 1, lane.top + 3, slot - 2, lane.height - 6)
             p.drawPixmap(target, pixmap, QRectF(pixmap.rect()))
+        p.restore()
 
 
-def waveform_image(
-    lo: np.ndarray, hi: np.ndarray, width: int, height: int, colour: QColor
-) -> QImage:
+class SoundTrack:
+    """The waveform, reduced to pixel columns once per zoom level (whole film when
+    that is under 2**18 columns, else just what is on screen)."""
+
+    def __init__(self, mins: np.ndarray, maxs: np.ndarray, bucket_ms: int) -> None:
+        self._mins = np.asarray(mins, dtype=np.float64)
+        self._maxs = np.asarray(maxs, dtype=np.float64)
+        self._bucket = max(1, int(bucket_ms))
+        self._cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+
+    def paint(self, p: QPainter, style: TimelineStyle, lane: Lane, vp: Viewport, left: int,
+              dpr: float) -> None:
+        ms_per_col = vp.ms_per_px / dpr
+        width, first = round(vp.width * dpr), round(vp.scroll_px * dpr)
+        columns = self._cache.get(ms_per_col)
+        total = int(vp.duration_ms / ms_per_col) + 1
+        if columns is None and total <= 1 << 18:
+            if len(self._cache) > 8:
+                self._cache.clear()
+            columns = waveform_columns(self._mins, self._maxs, self._bucket, ms_per_col, 0, total)
+            self._cache[ms_per_col] = columns
+        if columns is not None:
+            lo, hi = columns[0][first:first + width], columns[1][first:first + width]
+        else:
+            lo, hi = waveform_columns(self._mins, self._maxs, self._bucket, ms_per_col, first,
+                                      width)
+        image = _waveform_image(lo, hi, round((lane.height - 4) * dpr), style.wave)
+        image.setDevicePixelRatio(dpr)
+        p.drawImage(QRectF(left, lane.top + 2, len(lo) / dpr, lane.height - 4), image)
+
+
+def _waveform_image(lo: np.ndarray, hi: np.ndarray, height: int, colour: QColor) -> QImage:
     """Rasterise per-column sound levels (-1..1) with numpy, one device pixel per
     column: much faster than a line per column through QPainter."""
+    width = len(lo)
     mid = (height - 1) / 2
-    top = np.nan_to_num(mid - np.clip(hi, -1, 1) * mid, nan=mid + 1)
-    bottom = np.nan_to_num(mid - np.clip(lo, -1, 1) * mid, nan=mid - 1)
-    top, bottom = np.minimum(top, mid - 0.5), np.maximum(bottom, mid + 0.5)
+    top = np.minimum(np.nan_to_num(mid - np.clip(hi, -1, 1) * mid, nan=mid), mid - 0.5)
+    bottom = np.maximum(np.nan_to_num(mid - np.clip(lo, -1, 1) * mid, nan=mid), mid + 0.5)
     rows = np.arange(height, dtype=np.float64)[:, None] + 0.5
-    inside = (rows >= top[None, :width]) & (rows <= bottom[None, :width])
-    inside &= ~np.isnan(lo[None, :width])
+    inside = (rows >= top[None, :]) & (rows <= bottom[None, :]) & ~np.isnan(lo)[None, :]
     argb = np.zeros((height, width), dtype=np.uint32)
     argb[inside] = colour.rgba()
-    image = QImage(argb.data, width, height, width * 4, QImage.Format.Format_ARGB32)
-    return image.copy()  # detach from the numpy buffer
+    return QImage(argb.data, width, height, width * 4, QImage.Format.Format_ARGB32).copy()
 
 
-def paint_turn_markers(p: QPainter, style: TimelineStyle, points: Sequence[tuple[float, int]],
-                       y: float, dpr: float) -> None:
-    """Turn markers at (x, actor * 3 + kind), each one blit of a pre-drawn sprite."""
-    half = TURN_SPRITE / 2
-    for x, kind in points:
+def paint_turn_lane(p: QPainter, style: TimelineStyle, lane: Lane, vp: Viewport, left: int,
+                    turn_ms: np.ndarray, turn_kind: np.ndarray, dpr: float) -> None:
+    """Child markers a little above the middle, adult ones below, so a chain reads as a
+    zig-zag; dense stretches keep one marker per actor per 9 px. Each marker is one
+    blit of a sprite."""
+    t0, t1 = vp.visible_ms(-6, vp.width + 6)
+    lo, hi = np.searchsorted(turn_ms, (t0, t1))
+    xs = turn_ms[lo:hi] / vp.ms_per_px - vp.scroll_px
+    kinds = turn_kind[lo:hi]
+    keep = sparse_markers(xs, kinds // 3, 9.0)
+    half, mid = SPRITE / 2, lane.top + lane.height / 2
+    for x, kind in zip((left + np.round(xs[keep]) + 0.5).tolist(), kinds[keep].tolist(),
+                       strict=True):
+        y = mid - 3.5 if kind < 3 else mid + 3.5
         p.drawPixmap(QPointF(x - half, y - half), style.turn_sprite(kind, dpr))
 
 
 def _draw_turn_marker(p: QPainter, style: TimelineStyle, actor: Actor, kind: TurnKind) -> None:
     """Child: circle; adult: square. Initiative filled, reception hollow,
     response hollow with a centre dot."""
-    c = TURN_SPRITE / 2
+    c = SPRITE / 2
     rect = QRectF(c - 4, c - 4, 8, 8)
     p.setBrush(style.turn_brush[actor] if kind is TurnKind.INITIATIVE else style.turn_hole)
     p.setPen(style.turn_pen[actor])
@@ -308,7 +404,7 @@ def _draw_turn_marker(p: QPainter, style: TimelineStyle, actor: Actor, kind: Tur
 def paint_moment_lane(
     p: QPainter, style: TimelineStyle, lane: Lane, spans: LaneSpans,
     signatures: Sequence[tuple[str, ...]], vp: Viewport, left: int, x_lo: float, x_hi: float,
-    skip_id: int | None, titles: Mapping[int, str], turn_ms: np.ndarray,
+    skip_id: int | None, titles: Mapping[int, str], turn_ms: np.ndarray, dpr: float,
 ) -> None:
     """The moments of one lane between x_lo and x_hi (widget x). Blocks too narrow
     to see, or too many to draw one by one, are merged into pixel-column runs."""
@@ -334,10 +430,17 @@ def paint_moment_lane(
             brush = style.block(signatures[sig])[0]
             for a, b in runs.tolist():
                 p.fillRect(QRectF(col0 + a, top + 1, b - a, h - 2), brush)
+        review = narrow & spans.review[index]
+        if review.any():  # the moments chosen for review stay findable at any zoom
+            centres = (x0[review] + x1[review]) / 2
+            star = style.star_sprite(dpr)
+            for x in centres[sparse_markers(centres, np.zeros(len(centres), np.int64), 10.0)]:
+                p.drawPixmap(QPointF(float(x) - SPRITE / 2, top - 3), star)
     ticks: list[QLineF] = []
     for i, a, b in zip(index[wide].tolist(), x0[wide].tolist(), x1[wide].tolist(), strict=True):
         paint_block(p, style, signatures[int(spans.signature[i])], a, b, top, h,
-                    titles.get(int(spans.ids[i]), ""), bool(spans.review[i]))
+                    titles.get(int(spans.ids[i]), ""), bool(spans.review[i]),
+                    (left, left + vp.width))
         j0, j1 = np.searchsorted(turn_ms, (spans.start_ms[i], spans.end_ms[i]))
         for t in turn_ms[j0:j1].tolist():
             tx = round(t / vp.ms_per_px + offset) + 0.5
@@ -349,26 +452,28 @@ def paint_moment_lane(
 
 def paint_block(
     p: QPainter, style: TimelineStyle, signature: tuple[str, ...], x0: float, x1: float,
-    top: float, h: float, title: str, review: bool,
+    top: float, h: float, title: str, review: bool, track: tuple[float, float],
 ) -> None:
+    """One moment as a rounded block (striped when it has several of the lane's codes),
+    with its title kept in view when the block runs off the left of the track."""
     brush, border, title_pen = style.block(signature)
-    rect = QRectF(round(x0) + 0.5, top + 0.5, max(1.0, round(x1) - round(x0) - 1.0), h - 1)
+    x0, x1 = round(max(x0, track[0] - 8)), round(min(x1, track[1] + 8))  # no huge coordinates
+    rect = QRectF(x0 + 0.5, top + 0.5, max(1.0, x1 - x0 - 1.0), h - 1)
     p.setBrush(brush)
     p.setPen(border)
     p.drawRoundedRect(rect, 3, 3)
     text_right = rect.right() - 4
-    if review and rect.width() >= 12:
-        p.save()
-        p.translate(rect.right() - 6.5, rect.top() + 6.5)
-        p.setBrush(style.star_brush)
-        p.setPen(style.star_pen)
-        p.drawPath(style.star)
-        p.restore()
+    if review:  # inside the top-right corner, or on top of a narrow block
+        star = style.star_sprite(p.device().devicePixelRatioF())
+        inside = rect.width() >= 14
+        x = rect.right() - SPRITE - 1 if inside else rect.center().x() - SPRITE / 2
+        p.drawPixmap(QPointF(x, rect.top() + (1 if inside else -4)), star)
         text_right -= 12
-    if title and text_right - rect.left() >= 34 and h >= style.small_metrics.height():
+    text_left = max(rect.left(), track[0]) + 5
+    if title and text_right - text_left >= 30 and h >= style.small_metrics.height():
         p.setFont(style.small)
         p.setPen(title_pen)
-        area = QRectF(rect.left() + 5, rect.top(), text_right - rect.left() - 5, rect.height())
+        area = QRectF(text_left, rect.top(), text_right - text_left, rect.height())
         text = style.small_metrics.elidedText(title, Qt.TextElideMode.ElideRight, area.width())
         p.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
 
@@ -397,7 +502,7 @@ def paint_bubble(p: QPainter, style: TimelineStyle, x: float, lane: Lane, text: 
 
 
 def paint_playhead(p: QPainter, style: TimelineStyle, x: float, frame_w: float,
-                   ruler: Lane, bottom: int) -> None:
+                   ruler: Lane, bottom: int) -> None:  # frame_w: this frame's width (VFR)
     """A crisp 1 px red line with a handle on the ruler; at frame zoom the current
     frame is also tinted, so it is clear which frame the line stands for."""
     px = round(x)

@@ -13,14 +13,15 @@ Everything here runs on the GUI thread only.
 
 from __future__ import annotations
 
-import bisect
+import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
 
 import numpy as np
-from PySide6.QtCore import QEvent, QPoint, QRect, QRectF, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
 from PySide6.QtGui import (
+    QBrush,
     QHelpEvent,
     QImage,
     QKeyEvent,
@@ -52,9 +53,6 @@ from vigtool.gui.timeline_geometry import (
     minimum_height,
     moment_ms,
     ruler_ticks,
-    sparse_markers,
-    thumbnail_slots,
-    waveform_columns,
 )
 
 ZOOM_STEP = 2.0
@@ -100,12 +98,8 @@ class TimelineView(QWidget):
         self._selected: int | None = None
         self._playhead = 0
         self._following = True
-        self._thumb_frames: list[int] = []
-        self._thumb_images: list[QImage] = []
-        self._thumb_scaled: dict[int, QPixmap] = {}  # frame -> pixmap at the lane's size
-        self._thumb_aspect = 16 / 9
-        self._wave: tuple[np.ndarray, np.ndarray, int] | None = None
-        self._wave_cache: dict[float, tuple[np.ndarray, np.ndarray]] = {}
+        self._filmstrip = paint.Filmstrip()
+        self._sound: paint.SoundTrack | None = None
         self._drag: _EdgeDrag | None = None
         self._scrub_frame: int | None = None
         self._bg: QPixmap | None = None
@@ -121,8 +115,7 @@ class TimelineView(QWidget):
         self._times = times
         self._vp.set_times(times, fps)
         self._vp.set_width(self._track_width())
-        self._thumb_frames, self._thumb_images, self._thumb_scaled = [], [], {}
-        self._wave, self._wave_cache = None, {}
+        self._filmstrip, self._sound = paint.Filmstrip(), None
         self._playhead = 0
         self._following = True
         self._rebuild_spans()
@@ -196,27 +189,19 @@ class TimelineView(QWidget):
         """Add one filmstrip image (as a worker delivers it) and repaint just its slots."""
         if self._times is None or image.isNull():
             return
-        if not self._thumb_images:
-            self._thumb_aspect = max(0.5, min(3.0, image.width() / max(1, image.height())))
-        small = image.scaledToHeight(
-            min(image.height(), 96), Qt.TransformationMode.SmoothTransformation
-        )
-        i = bisect.bisect_left(self._thumb_frames, frame)
-        if i < len(self._thumb_frames) and self._thumb_frames[i] == frame:
-            self._thumb_images[i] = small
-            self._thumb_scaled.pop(frame, None)
-        else:
-            self._thumb_frames.insert(i, frame)
-            self._thumb_images.insert(i, small)
+        self._filmstrip.add(frame, image)
         lane = self._lane(LaneKind.THUMBNAILS)
-        reach = self._slot_px() + THUMBNAIL_REACH_MS / self._vp.ms_per_px
+        if lane is None:
+            return
+        reach = self._filmstrip.slot_px(lane) + THUMBNAIL_REACH_MS / self._vp.ms_per_px
         x = self._vp.frame_x(frame)
-        x_lo, x_hi = x - reach, x + reach
-        if x_hi < 0 or x_lo > self._vp.width or lane is None:
+        x_lo, x_hi = max(0.0, x - reach), min(float(self._vp.width), x + reach)
+        if x_hi < 0 or x_lo > self._vp.width:
             return
         if self._bg is not None and self._bg_key == self._background_key():
             painter = QPainter(self._bg)
-            self._paint_filmstrip(painter, lane, max(0.0, x_lo), min(self._vp.width, x_hi))
+            self._filmstrip.paint(painter, self._style, lane, self._lane_brush(lane), self._vp,
+                                  LABEL_WIDTH, x_lo, x_hi, self.devicePixelRatioF())
             painter.end()
         else:
             self._bg_key = ()
@@ -224,9 +209,7 @@ class TimelineView(QWidget):
 
     def set_waveform(self, mins: np.ndarray, maxs: np.ndarray, bucket_ms: int) -> None:
         """Sound levels per ``bucket_ms`` (-1..1); reduced per pixel column at each zoom."""
-        self._wave = (np.asarray(mins, dtype=np.float64), np.asarray(maxs, dtype=np.float64),
-                      max(1, int(bucket_ms)))
-        self._wave_cache = {}
+        self._sound = paint.SoundTrack(mins, maxs, bucket_ms)
         self._changed_background()
 
     def frames_per_pixel(self) -> float:
@@ -302,8 +285,9 @@ class TimelineView(QWidget):
             text = f"frame {frame}  ·  {e - s + 1} frames"
             paint.paint_bubble(p, self._style, LABEL_WIDTH + x, ruler, text,
                                LABEL_WIDTH, self.width())
-        paint.paint_playhead(p, self._style, LABEL_WIDTH + self._vp.frame_x(self._playhead),
-                             self._vp.frame_px, ruler, bottom)
+        x = self._vp.frame_x(self._playhead)
+        paint.paint_playhead(p, self._style, LABEL_WIDTH + x,
+                             self._vp.frame_end_x(self._playhead) - x, ruler, bottom)
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or self._times is None:
@@ -408,8 +392,7 @@ class TimelineView(QWidget):
         self._bg_key = key
         p = QPainter(self._bg)
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
-        lane_codes: dict[str, tuple[str, ...]] = dict(self._lane_codes)
-        paint.paint_lanes(p, self._style, self._lanes, self.width(), LABEL_WIDTH, lane_codes)
+        paint.paint_lanes(p, self._style, self._lanes, self.width(), LABEL_WIDTH, self._lane_codes)
         if self._times is None:
             p.end()
             return
@@ -420,92 +403,28 @@ class TimelineView(QWidget):
                           frame_grid=self._vp.frame_px >= 8)
         for lane in self._lanes:
             if lane.kind is LaneKind.THUMBNAILS:
-                self._paint_filmstrip(p, lane, 0.0, float(self._vp.width))
-            elif lane.kind is LaneKind.AUDIO:
-                self._paint_sound(p, lane)
-            elif lane.kind is LaneKind.TURNS:
-                self._paint_turn_lane(p, lane)
+                self._filmstrip.paint(p, self._style, lane, self._lane_brush(lane), self._vp,
+                                      LABEL_WIDTH, 0.0, float(self._vp.width), dpr)
+            elif lane.kind is LaneKind.AUDIO and self._sound is not None:
+                self._sound.paint(p, self._style, lane, self._vp, LABEL_WIDTH, dpr)
+            elif lane.kind is LaneKind.TURNS and len(self._turn_ms):
+                paint.paint_turn_lane(p, self._style, lane, self._vp, LABEL_WIDTH,
+                                      self._turn_ms, self._turn_kind, dpr)
         p.end()
 
-    def _paint_filmstrip(self, p: QPainter, lane: Lane, x_lo: float, x_hi: float) -> None:
-        slot = self._slot_px()
-        start = np.floor((x_lo + self._vp.scroll_px) / slot) * slot - self._vp.scroll_px
-        area = QRectF(LABEL_WIDTH + start, lane.top, x_hi - start + slot, lane.height - 1)
-        p.save()
-        p.setClipRect(area.intersected(QRectF(LABEL_WIDTH, 0, self._vp.width, self.height())))
-        index = self._lanes.index(lane)
-        p.fillRect(area, self._style.track_alt if index % 2 == 0 else self._style.track)
-        frames_ms = self._vp.boundaries_ms[np.asarray(self._thumb_frames, dtype=np.int64)]
-        slots = thumbnail_slots(frames_ms, self._vp, slot, x_lo, x_hi)
-        pixmaps = [self._scaled_thumbnail(i, lane) for _, i in slots]
-        paint.paint_thumbnails(p, self._style, lane, LABEL_WIDTH,
-                               [(x, n) for n, (x, _) in enumerate(slots)], pixmaps, slot)
-        p.restore()
-
-    def _scaled_thumbnail(self, index: int, lane: Lane) -> QPixmap:
-        frame = self._thumb_frames[index]
-        height = round((lane.height - 6) * self.devicePixelRatioF())
-        pixmap = self._thumb_scaled.get(frame)
-        if pixmap is None or pixmap.height() != height:
-            image = self._thumb_images[index].scaled(
-                round(height * self._thumb_aspect), height,
-                Qt.AspectRatioMode.KeepAspectRatioByExpanding,
-                Qt.TransformationMode.SmoothTransformation,
-            )
-            pixmap = QPixmap.fromImage(image)
-            self._thumb_scaled[frame] = pixmap
-        return pixmap
-
-    def _slot_px(self) -> float:
-        lane = self._lane(LaneKind.THUMBNAILS)
-        height = lane.height - 6 if lane is not None else 38
-        return float(round(height * self._thumb_aspect) + 2)
-
-    def _paint_sound(self, p: QPainter, lane: Lane) -> None:
-        if self._wave is None:
-            return
-        mins, maxs, bucket = self._wave
-        dpr = self.devicePixelRatioF()
-        ms_per_col = self._vp.ms_per_px / dpr
-        width = round(self._vp.width * dpr)
-        first = round(self._vp.scroll_px * dpr)
-        columns = self._wave_cache.get(ms_per_col)
-        total = int(self._vp.duration_ms / ms_per_col) + 1
-        if columns is None and total <= 1 << 18:
-            columns = waveform_columns(mins, maxs, bucket, ms_per_col, 0, total)
-            if len(self._wave_cache) > 8:
-                self._wave_cache.clear()
-            self._wave_cache[ms_per_col] = columns
-        if columns is not None:
-            lo, hi = columns[0][first:first + width], columns[1][first:first + width]
-        else:
-            lo, hi = waveform_columns(mins, maxs, bucket, ms_per_col, first, width)
-        height = round((lane.height - 4) * dpr)
-        image = paint.waveform_image(lo, hi, len(lo), height, self._style.wave)
-        image.setDevicePixelRatio(dpr)
-        p.drawImage(QRectF(LABEL_WIDTH, lane.top + 2, len(lo) / dpr, lane.height - 4), image)
-
-    def _paint_turn_lane(self, p: QPainter, lane: Lane) -> None:
-        if not len(self._turn_ms):
-            return
-        t0, t1 = self._vp.visible_ms(-6, self._vp.width + 6)
-        lo, hi = np.searchsorted(self._turn_ms, (t0, t1))
-        xs = self._turn_ms[lo:hi] / self._vp.ms_per_px - self._vp.scroll_px
-        kinds = self._turn_kind[lo:hi]
-        keep = sparse_markers(xs, kinds // 3, 9.0)  # dense turns: one per actor per 9 px
-        points = zip((LABEL_WIDTH + np.round(xs[keep]) + 0.5).tolist(), kinds[keep].tolist(),
-                     strict=True)
-        paint.paint_turn_markers(p, self._style, list(points), lane.top + lane.height / 2,
-                                 self.devicePixelRatioF())
+    def _lane_brush(self, lane: Lane) -> QBrush:
+        return self._style.lane_brush(self._lanes.index(lane), lane)
 
     def _paint_moments(self, p: QPainter, x_lo: float, x_hi: float) -> None:
         drag_id = self._drag.moment_id if self._drag is not None else None
+        dpr = self.devicePixelRatioF()
         for lane in self._lanes:
             spans = self._spans.get(lane.key)
             if spans is None or not lane.holds_moments:
                 continue
             paint.paint_moment_lane(p, self._style, lane, spans, self._signatures, self._vp,
-                                    LABEL_WIDTH, x_lo, x_hi, drag_id, self._titles, self._turn_ms)
+                                    LABEL_WIDTH, x_lo, x_hi, drag_id, self._titles, self._turn_ms,
+                                    dpr)
         focus = drag_id if drag_id is not None else self._selected
         if focus is None or focus not in self._moments:
             return
@@ -520,7 +439,8 @@ class TimelineView(QWidget):
                 continue
             top, h = lane.top + paint.BLOCK_INSET, lane.height - 2 * paint.BLOCK_INSET
             paint.paint_block(p, self._style, self._signatures[int(spans.signature[i])],
-                              x0, max(x1, x0 + 2), top, h, m.title, m.selected_for_review)
+                              x0, max(x1, x0 + 2), top, h, m.title, m.selected_for_review,
+                              (LABEL_WIDTH, self.width()))
             paint.paint_selection(p, self._style, x0, x1, lane)
 
     # -- helpers --------------------------------------------------------------------------------
@@ -570,7 +490,8 @@ class TimelineView(QWidget):
         if self._times is None:
             return QRect()
         x = LABEL_WIDTH + round(self._vp.frame_x(self._playhead))
-        extra = int(np.ceil(self._vp.frame_px)) if self._vp.frame_px >= 4 else 0
+        width = self._vp.frame_end_x(self._playhead) - self._vp.frame_x(self._playhead)
+        extra = int(np.ceil(width)) if width >= 4 else 0
         rect = QRect(x - 7, 0, 15 + extra, self._lanes[-1].bottom)
         return rect.intersected(QRect(LABEL_WIDTH, 0, self.width() - LABEL_WIDTH, self.height()))
 
@@ -631,9 +552,9 @@ class TimelineView(QWidget):
                         "ring = reception, ring with dot = response")
             codes = self._lane_codes.get(lane.key, ())
             if codes and self._codebook is not None:
-                names = "<br>".join(self._codebook.code(c).label for c in codes)
-                return f"<b>{lane.label}</b><br>{names}"
-            return lane.label
+                names = "<br>".join(html.escape(self._codebook.code(c).label) for c in codes)
+                return f"<b>{html.escape(lane.label)}</b><br>{names}"
+            return html.escape(lane.label)
         if lane.holds_moments:
             hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
                            prefer=self._selected)
@@ -645,8 +566,8 @@ class TimelineView(QWidget):
             span = (f"{format_timecode(t0, hours=hours, fraction=True)} – "
                     f"{format_timecode(t1, hours=hours, fraction=True)}")
             labels = ", ".join(self._code_label(c) for c in m.codes) or "No code yet"
-            title = m.title or "Untitled moment"
-            return (f"<b>{title}</b><br>{labels}<br>{span} (frames {m.start_frame}–"
+            title = html.escape(m.title or "Untitled moment")
+            return (f"<b>{title}</b><br>{html.escape(labels)}<br>{span} (frames {m.start_frame}–"
                     f"{m.end_frame}){'<br>★ Chosen for review' if m.selected_for_review else ''}")
         if lane.kind is LaneKind.TURNS and len(self._turn_ms):
             xs = self._turn_ms / self._vp.ms_per_px - self._vp.scroll_px
@@ -654,7 +575,7 @@ class TimelineView(QWidget):
             if abs(xs[i] - x) <= 6:
                 t = self._turns[i]
                 return f"{t.actor.value.capitalize()} · {t.kind.value}, frame {t.frame}" + (
-                    f"<br>{t.note}" if t.note else "")
+                    f"<br>{html.escape(t.note)}" if t.note else "")
         return ""
 
     def _code_label(self, code_id: str) -> str:

@@ -40,10 +40,19 @@ class VideoSurface(QWidget):
         self._message = ""
         self.update()
 
+    def has_image(self) -> bool:
+        return self._image is not None and not self._image.isNull()
+
     def show_message(self, text: str) -> None:
         self._image = None
         self._message = text
         self.update()
+
+    def render_limit(self) -> tuple[int, int]:
+        """Device pixels the picture covers now (what a smooth-playing frame needs)."""
+        ratio = self.devicePixelRatioF()
+        rect = self.picture_rect()
+        return max(320, int(rect.width() * ratio)), max(180, int(rect.height() * ratio))
 
     def picture_rect(self) -> QRect:
         w, h = self.width(), self.height()
@@ -57,8 +66,12 @@ class VideoSurface(QWidget):
         painter = QPainter(self)
         painter.fillRect(self.rect(), _GROUND)
         if self._image is not None and not self._image.isNull():
-            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            painter.drawImage(QRectF(self.picture_rect()), self._image)
+            target = self.picture_rect()
+            if self._image.size() == target.size() * self.devicePixelRatioF():
+                painter.drawImage(target.topLeft(), self._image)  # a plain copy, no scaling
+            else:
+                painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
+                painter.drawImage(QRectF(target), self._image)
         elif self._message:
             painter.setPen(QColor(200, 200, 205))
             font = QFont(self.font())

@@ -13,6 +13,7 @@ silent frame-exact playback from PyAV.
 from __future__ import annotations
 
 import ctypes
+import os
 import threading
 from typing import Any
 
@@ -32,7 +33,12 @@ _VLC_ARGS = (
 
 
 def load_vlc() -> tuple[Any | None, str]:
-    """Import python-vlc and check libvlc loads: (module, "") or (None, reason to show)."""
+    """Import python-vlc and check libvlc loads: (module, "") or (None, reason to show).
+
+    VIGTOOL_NO_VLC=1 turns VLC off, to try (and test) the silent fallback.
+    """
+    if os.environ.get("VIGTOOL_NO_VLC") == "1":
+        return None, "VLC is turned off (VIGTOOL_NO_VLC=1)"
     try:
         import vlc
     except (ImportError, OSError) as exc:

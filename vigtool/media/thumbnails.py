@@ -1,23 +1,43 @@
 """Small pictures along the timeline, fast enough to fill an hour's strip in seconds.
 
 A thumbnail strip does not need exact frames, so for each requested frame
-this decodes only the keyframe at or before it: the decoder is told to skip
-every other frame (``skip_frame = "NONKEY"``), keyframes are visited in file
-order, and each keyframe is decoded once however many requested frames it
-stands for. Every thumbnail is yielded as soon as it is ready, so a GUI can
-draw the strip as it fills.
+this decodes only the keyframe at or before it, each keyframe once however
+many requested frames it stands for, visiting them in file order.
+
+How it stays fast:
+
+* Only keyframe packets reach the decoder. One container demuxes and seeks:
+  to a keyframe's pts (where MP4/MOV land exactly; sought by dts, MP4 with
+  B-frames lands a whole GOP early), reading on without decoding until the
+  keyframe's packet, and reading on rather than seeking when the next
+  keyframe wanted is the next one in the file. So a seek that lands early
+  costs bytes, never decoding.
+* A second container's decoder, which never seeks (a seek flushes the
+  decoder), receives those packets back to back with ``thread_type
+  "AUTO"``: frame threads decode several keyframes at once. ``skip_frame =
+  "NONKEY"`` guards against a packet the container calls a keyframe but
+  the decoder does not; such a keyframe is retried at the end without
+  skipping.
+* Pictures are converted to RGB at full size and shrunk with OpenCV's
+  INTER_AREA (sharp and alias-free for big reductions).
+
+Every thumbnail is yielded as soon as the decoder hands it over (after a
+few keyframes' pipeline delay), so a GUI can draw the strip as it fills.
 
 Threading: a plain generator; run it in a worker thread and hand each
-Thumbnail to the GUI thread. Closing the generator (or letting it go)
-closes the file; FFmpeg's decoder threads end with it.
+Thumbnail to the GUI thread. The files are closed when it finishes, fails,
+is cancelled, or is closed (or dropped) part-way; FFmpeg's decoder threads
+end with them.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
+from typing import TypeAlias
 
 import av
 import av.container
@@ -31,6 +51,7 @@ from vigtool.media.frame_index import FrameIndex
 from vigtool.media.opening import open_video
 
 RGBImage = npt.NDArray[np.uint8]
+Packet: TypeAlias = "av.Packet[av.VideoStream]"
 DEFAULT_HEIGHT = 72
 
 
@@ -75,11 +96,13 @@ def iter_thumbnails(
 
     Each picture is ``height`` pixels tall and as wide as the displayed
     aspect ratio (display rotation and sample aspect ratio applied) says.
-    ``progress(done, total)`` counts thumbnails. Frame numbers are checked
-    now (FrameOutOfRange); the file is opened on the first ``next()`` and
-    closed when the generator finishes, fails, is cancelled (Cancelled) or
-    is closed early. A keyframe the decoder cannot produce is left out
-    rather than shown as another frame.
+    ``progress(done, total)`` counts keyframes handled. Frame numbers are
+    checked now (FrameOutOfRange); the file is opened on the first
+    ``next()`` and closed when the generator finishes, fails, is cancelled
+    (Cancelled, checked before each thumbnail) or is closed early. A
+    keyframe the decoder cannot produce is left out rather than shown as
+    another frame; one it produces only on a second try (see the module
+    docstring) comes after the others.
     """
     if height <= 0:
         raise ValueError("height must be positive")
@@ -106,23 +129,62 @@ def _generate(
 ) -> Iterator[Thumbnail]:
     if not plan:
         return
-    # The with block is the generator's try/finally: the file is closed on
-    # exhaustion, on an error or cancel, and when the consumer closes the
-    # generator (or drops it) part-way.
-    with open_video(path) as container:
-        grabber = _KeyframeGrabber(path, container, index)
-        for done, (key, requested) in enumerate(plan, start=1):
+    # The with block is the generator's try/finally (see the module docstring).
+    with contextlib.ExitStack() as files:
+        finder = _PacketFinder(path, files.enter_context(open_video(path)), index)
+        decoder = _KeyframeDecoder(files.enter_context(open_video(path)))
+        requested_by_key = dict(plan)
+        in_flight: dict[int, tuple[int, Packet]] = {}  # pts -> key, packet
+        done = 0
+
+        def finish(frames: list[tuple[int, av.VideoFrame]]) -> Iterator[Thumbnail]:
+            nonlocal done
+            for key, frame in frames:
+                cancel.raise_if_cancelled()
+                done += 1
+                progress(done, len(plan))
+                image = _scaled_upright(frame, finder.sample_aspect, height)
+                yield Thumbnail(key, image, requested_by_key[key])
+
+        for key, _ in plan:
             cancel.raise_if_cancelled()
-            found = grabber.grab(key, requested[0])
-            progress(done, len(plan))
-            if found is not None:
-                number, frame = found
-                image = _scaled_upright(frame, grabber.sample_aspect, height)
-                yield Thumbnail(number, image, requested)
+            packet = finder.packet(key)
+            if packet is None:
+                done += 1  # cannot be read: left out
+                progress(done, len(plan))
+                continue
+            in_flight[int(index.pts[key])] = (key, packet)
+            yield from finish(_claim(decoder.decode(packet), in_flight))
+        cancel.raise_if_cancelled()
+        yield from finish(_claim(decoder.drain(), in_flight))
+        for key, packet in sorted(in_flight.values(), key=lambda item: item[0]):
+            cancel.raise_if_cancelled()
+            frame = decoder.decode_alone(packet)
+            if frame is None:
+                done += 1
+                progress(done, len(plan))
+                continue
+            yield from finish([(key, frame)])
 
 
-class _KeyframeGrabber:
-    """Decodes keyframes by number, seeking only when one would otherwise decode extra ones."""
+def _claim(
+    frames: list[av.VideoFrame], in_flight: dict[int, tuple[int, Packet]]
+) -> list[tuple[int, av.VideoFrame]]:
+    """Match decoded frames to the keyframes sent, by pts (oldest first if there is none)."""
+    matched: list[tuple[int, av.VideoFrame]] = []
+    for frame in frames:
+        pts = frame.pts
+        if pts is None or pts not in in_flight:
+            if frame.pts is not None or not in_flight:
+                continue  # not a picture we asked for
+            pts = min(in_flight)
+        key, _ = in_flight.pop(pts)
+        matched.append((key, frame))
+    return matched
+
+
+class _PacketFinder:
+    """Finds keyframes' packets: seeks, or reads on, but never decodes."""
 
     def __init__(
         self, path: Path, container: av.container.InputContainer, index: FrameIndex
@@ -132,74 +194,97 @@ class _KeyframeGrabber:
         self._stream = container.streams.video[0]
         if self._stream.index != index.stream_index:
             raise MediaError(f"{path.name} changed since it was indexed; import it again")
-        self._stream.thread_type = "AUTO"
-        self._stream.codec_context.skip_frame = "NONKEY"
-        # Some decoders (VP9) ignore skip_frame; then stepping on costs a
-        # whole GOP of decoding and seeking to every keyframe is cheaper.
-        self._skips_nonkey = True
-        self._frames: Iterator[av.VideoFrame] | None = None
-        self._last: int | None = None
+        self._packets: Iterator[Packet] | None = None
+        self._last_key: int | None = None
         self.sample_aspect = _sample_aspect(self._stream)
 
-    def grab(self, key: int, limit: int) -> tuple[int, av.VideoFrame] | None:
-        """The frame at ``key`` (or a later one up to ``limit``), with its number."""
-        if not (self._skips_nonkey and self._last is not None and self._next_key() == key):
-            self._seek(key)
-        found = self._run(key, limit)
-        if found is None:
-            # The container called it a keyframe but the decoder skipped it:
-            # decode that GOP normally for this one picture.
-            self._stream.codec_context.skip_frame = "DEFAULT"
+    def packet(self, key: int) -> Packet | None:
+        """The packet carrying keyframe ``key``, or None if it cannot be found."""
+        if (
+            self._packets is not None
+            and self._last_key is not None
+            and self._index.next_keyframe_after(self._last_key) == key
+        ):
+            packet = self._read_to(key)
+            if packet is not None:
+                return packet
+        for ts in self._seek_points(key):
             try:
-                self._seek(key)
-                found = self._run(key, limit)
-            finally:
-                self._stream.codec_context.skip_frame = "NONKEY"
-                self._frames = None
-                self._last = None
-        return found
+                self._container.seek(ts, stream=self._stream, backward=True, any_frame=False)
+            except av.FFmpegError:
+                continue
+            self._packets = self._container.demux(self._stream)
+            packet = self._read_to(key)
+            if packet is not None:
+                return packet
+        return None
 
-    def _next_key(self) -> int | None:
-        assert self._last is not None
-        return self._index.next_keyframe_after(self._last)
+    def _seek_points(self, key: int) -> list[int]:
+        """Where to seek for ``key``: its pts, then ever earlier in case the demuxer overshoots."""
+        index = self._index
+        points = [int(index.pts[key]), int(index.dts[key])]
+        earlier = index.keyframe_before(key)
+        if earlier is not None:
+            points.append(min(int(index.pts[earlier]), int(index.dts[earlier])))
+        points.append(min(int(index.pts[0]), int(index.dts[0])))
+        return list(dict.fromkeys(points))
 
-    def _seek(self, key: int) -> None:
-        self._container.seek(
-            int(self._index.dts[key]), stream=self._stream, backward=True, any_frame=False
-        )
-        self._frames = self._container.decode(self._stream)
-        self._last = None
-
-    def _run(self, key: int, limit: int) -> tuple[int, av.VideoFrame] | None:
-        frames = self._frames
-        if frames is None:
+    def _read_to(self, key: int) -> Packet | None:
+        """Demux up to ``key``'s packet; None once past it (the seek overshot) or at the end."""
+        packets = self._packets
+        if packets is None:
             return None
+        target_pts = int(self._index.pts[key])
+        target_dts = int(self._index.dts[key])
         try:
-            for frame in frames:
-                number = self._number_of(frame)
-                if number is None or number < key:
+            for packet in packets:
+                if packet.size == 0:
                     continue
-                if not self._index.keyframe[number]:
-                    self._skips_nonkey = False
-                if number > limit:
+                ts = packet.pts if packet.pts is not None else packet.dts
+                if ts == target_pts:
+                    self._last_key = key
+                    return packet
+                if packet.dts is not None and packet.dts > target_dts:
                     break
-                self._last = number
-                return number, frame
         except av.FFmpegError:
             pass
-        self._frames = None
-        self._last = None
+        self._packets = None
+        self._last_key = None
         return None
 
-    def _number_of(self, frame: av.VideoFrame) -> int | None:
-        pts = frame.pts if frame.pts is not None else frame.dts
-        if pts is None:
-            return None
-        pts_table = self._index.pts
-        number = int(np.searchsorted(pts_table, pts))
-        if number < pts_table.shape[0] and int(pts_table[number]) == pts:
-            return number
-        return None
+
+class _KeyframeDecoder:
+    """A decoder that only ever sees keyframe packets, several in flight on frame threads."""
+
+    def __init__(self, container: av.container.InputContainer) -> None:
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        self._codec = stream.codec_context
+        self._codec.skip_frame = "NONKEY"
+
+    def decode(self, packet: Packet) -> list[av.VideoFrame]:
+        try:
+            return list(self._codec.decode(packet))
+        except av.FFmpegError:
+            return []  # a damaged keyframe; the others still come out
+
+    def drain(self) -> list[av.VideoFrame]:
+        """Every picture still in the pipeline; the decoder is ready for more afterwards."""
+        try:
+            return list(self._codec.decode(None))
+        except av.FFmpegError:
+            return []
+        finally:
+            self._codec.flush_buffers()
+
+    def decode_alone(self, packet: Packet) -> av.VideoFrame | None:
+        """Decode one packet without skipping (a keyframe only to the container)."""
+        self._codec.skip_frame = "DEFAULT"
+        try:
+            frames = [*self.decode(packet), *self.drain()]
+        finally:
+            self._codec.skip_frame = "NONKEY"
+        return frames[0] if frames else None
 
 
 def _sample_aspect(stream: av.VideoStream) -> Fraction:

@@ -25,6 +25,7 @@ import io
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import cached_property
 from pathlib import Path
 
 import av
@@ -85,35 +86,39 @@ class Waveform:
         """Min and max per pixel column for the span ``[start_ms, end_ms)``.
 
         Column ``c`` covers ``start + c * w`` to ``start + (c + 1) * w`` with
-        ``w = (end - start) / columns``. Zoomed out, each bucket counts in
-        exactly one column (the one its start falls in), so no peak is lost or
-        drawn twice; zoomed in past one bucket per column, a column shows the
-        bucket under it. Columns before the start or after the end of the
-        sound are 0.
+        ``w = (end - start) / columns`` and shows the extremes of every
+        bucket that overlaps it: zoomed out that is many buckets, zoomed in
+        the one under it, and a peak on a column boundary shows in both
+        columns rather than in neither. Columns with no sound under them
+        (before the start, after the end) are 0.
         """
-        if columns <= 0 or end_ms <= start_ms:
-            empty = np.zeros(max(columns, 0), dtype=np.float32)
-            return empty, empty.copy()
+        columns = max(columns, 0)
         mins = np.zeros(columns, dtype=np.float32)
         maxs = np.zeros(columns, dtype=np.float32)
         n = self.bucket_count
-        if n == 0:
+        if columns == 0 or n == 0 or not end_ms > start_ms:
             return mins, maxs
         edges = start_ms + (end_ms - start_ms) * np.arange(columns + 1, dtype=np.float64) / columns
-        first = np.floor(edges[:-1] / self.bucket_ms).astype(np.int64)
-        last = np.ceil(edges[1:] / self.bucket_ms).astype(np.int64)  # exclusive
-        valid = (last > 0) & (first < n)
-        if not valid.any():
-            return mins, maxs
-        # Valid columns are contiguous because the edges increase.
-        cols = np.flatnonzero(valid)
-        starts = np.clip(first[cols], 0, n - 1)
-        stop = int(min(n, max(int(last[cols[-1]]), int(starts[-1]) + 1)))
-        # reduceat reduces [starts[i], starts[i + 1]), or takes the single
-        # bucket at starts[i] when the next start is not larger (zoomed in).
-        mins[cols] = np.minimum.reduceat(self.mins[:stop], starts)
-        maxs[cols] = np.maximum.reduceat(self.maxs[:stop], starts)
+        first = np.clip(np.floor(edges[:-1] / self.bucket_ms), 0, n).astype(np.intp)
+        stop = np.clip(np.ceil(edges[1:] / self.bucket_ms), 0, n).astype(np.intp)
+        heard = stop > first
+        # reduceat over [first0, stop0, first1, stop1, ...] reduces each
+        # [first_c, stop_c) at the even places (the odd ones are discarded);
+        # a padding bucket keeps an index equal to n in range.
+        bounds = np.empty(2 * columns, dtype=np.intp)
+        bounds[0::2] = first
+        bounds[1::2] = stop
+        padded_mins, padded_maxs = self._padded
+        col_mins = np.minimum.reduceat(padded_mins, bounds)[0::2]
+        col_maxs = np.maximum.reduceat(padded_maxs, bounds)[0::2]
+        mins[heard] = col_mins[heard]
+        maxs[heard] = col_maxs[heard]
         return mins, maxs
+
+    @cached_property
+    def _padded(self) -> tuple[FloatArray, FloatArray]:
+        pad = np.zeros(1, dtype=np.float32)
+        return np.concatenate([self.mins, pad]), np.concatenate([self.maxs, pad])
 
     def to_bytes(self) -> bytes:
         buf = io.BytesIO()
@@ -182,8 +187,11 @@ class _Buckets:
         return k * self._bucket_ms * self.rate // 1000
 
     def start_at(self, position: int) -> None:
-        self.position = position
-        self._pending_start = max(position, 0)
+        """Place the first sample: before the first picture it is cut, after it silence leads."""
+        if position > 0:
+            self._silence(position)
+        else:
+            self.position = position
 
     def add(self, samples: FloatArray, at: int | None) -> bool:
         """Append samples that belong at ``at`` (None: right after the last); True to flush."""
@@ -196,8 +204,6 @@ class _Buckets:
             skip = min(-self.position, samples.shape[0])
             samples = samples[skip:]
             self.position += skip
-            if self.position == 0:
-                self._pending_start = 0
         if samples.shape[0]:
             self._pending.append(samples)
             self._pending_len += samples.shape[0]
