@@ -1,8 +1,9 @@
-"""A thread-safe LRU of decoded frames, bounded by bytes rather than count.
+"""A thread-safe cache of decoded frames around the playhead, bounded by bytes.
 
 Decoded frames are kept in the decoder's own pixel format (YUV is half the
-size of RGB), so a cache of a few hundred MB holds a couple of GOPs of 1080p
-around the playhead and stepping back is a cache hit.
+size of RGB). When full, it drops the frame *farthest from the playhead*
+(not the least recently used: the frames just behind the playhead, which a
+person stepping back is about to ask for, were decoded long ago but must stay).
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections import OrderedDict
 
 import av
 
-DEFAULT_CACHE_BYTES = 384 * 1024 * 1024
+MIN_CACHE_BYTES = 384 * 1024 * 1024
+MAX_CACHE_BYTES = 1536 * 1024 * 1024
+DEFAULT_CACHE_BYTES = MIN_CACHE_BYTES
+
+
+def budget_for(frame_size: int, gop_frames: int, gops: int = 3) -> int:
+    """Enough for ``gops`` GOPs around the playhead, within sane memory limits."""
+    return max(MIN_CACHE_BYTES, min(MAX_CACHE_BYTES, frame_size * gop_frames * gops))
 
 
 def frame_bytes(frame: av.VideoFrame) -> int:
@@ -26,6 +34,7 @@ class FrameCache:
         self._sizes: dict[int, int] = {}
         self._bytes = 0
         self._lock = threading.Lock()
+        self.focus = 0  # the playhead: frames far from it are dropped first
 
     def get(self, number: int) -> av.VideoFrame | None:
         with self._lock:
@@ -48,8 +57,14 @@ class FrameCache:
             self._sizes[number] = size
             self._bytes += size
             while self._bytes > self._max_bytes and len(self._frames) > 1:
-                old, _ = self._frames.popitem(last=False)
-                self._bytes -= self._sizes.pop(old)
+                focus = self.focus
+                far = max(self._frames, key=lambda n: abs(n - focus))
+                del self._frames[far]
+                self._bytes -= self._sizes.pop(far)
+
+    def set_budget(self, max_bytes: int) -> None:
+        with self._lock:
+            self._max_bytes = max_bytes
 
     def clear(self) -> None:
         with self._lock:

@@ -25,12 +25,13 @@ import numpy as np
 import numpy.typing as npt
 
 from vigtool.errors import MediaError
-from vigtool.media.frame_cache import DEFAULT_CACHE_BYTES, FrameCache
+from vigtool.media.allocator import tune_for_video_frames
+from vigtool.media.frame_cache import DEFAULT_CACHE_BYTES, FrameCache, budget_for, frame_bytes
 from vigtool.media.frame_index import FrameIndex
 from vigtool.media.opening import open_video
 
 RGBImage = npt.NDArray[np.uint8]
-_SEEK_RETRIES = 3
+_SEEK_BACKOFF_S: tuple[float | None, ...] = (0.0, 2.0, 10.0, None)
 _PREFETCH_WAIT_S = 5.0
 
 
@@ -70,20 +71,48 @@ class _Decoder:
         last = self.last_decoded
         if last is not None and key <= last + 1 <= target and self._run(target, cache):
             return  # continuing from where the decoder stands beats a seek
-        for _ in range(_SEEK_RETRIES):
-            self._seek(key)
+        for back_seconds in _SEEK_BACKOFF_S:
+            self._seek(key, back_seconds)
             if self._run(target, cache):
                 return
-            earlier = self._index.keyframe_before(key)
-            key = earlier if earlier is not None else 0
         raise MediaError(f"frame {target} could not be decoded; the file may be damaged")
 
-    def _seek(self, key: int) -> None:
-        self._container.seek(
-            int(self._index.dts[key]), stream=self._stream, backward=True, any_frame=False
-        )
-        self._frames = self._container.decode(self._stream)
+    def _seek(self, key: int, back_seconds: float | None) -> None:
+        """Seek to (or before) keyframe ``key``; ``back_seconds`` earlier, or the file start.
+
+        MP4/MOV/MKV land exactly on the keyframe; MPEG-TS seeks are approximate and
+        may land after it, so retries aim earlier. Landing early costs only demuxing.
+        """
+        key_pts = int(self._index.pts[key])
+        if back_seconds is None:
+            self._container.seek(0, backward=True, any_frame=False)
+        else:
+            num, den = self._index.time_base
+            target = key_pts - int(back_seconds * den / num)
+            self._container.seek(target, stream=self._stream, backward=True, any_frame=False)
+        self._frames = self._decode_from(key_pts)
         self.last_decoded = None
+
+    def _decode_from(self, key_pts: int) -> Iterator[av.VideoFrame]:
+        """Decode starting at the keyframe packet with ``key_pts``, skipping what comes before.
+
+        Demuxers land the seek on a keyframe at or before the one asked for
+        (MP4 may land a whole GOP early); packets before ours are skipped
+        without decoding. If the seek landed after it, nothing is yielded and
+        the caller retries from an earlier keyframe.
+        """
+        started = False
+        for packet in self._container.demux(self._stream):
+            if not started:
+                at = packet.pts if packet.pts is not None else packet.dts
+                if at is None or not packet.is_keyframe:
+                    continue
+                if at > key_pts:
+                    return
+                if at != key_pts:
+                    continue
+                started = True
+            yield from packet.decode()
 
     def _run(self, target: int, cache: FrameCache) -> bool:
         """Decode forward; True once ``target`` is cached, False if it was passed or missed."""
@@ -122,16 +151,17 @@ class FrameReader:
         path: Path,
         index: FrameIndex,
         *,
-        cache_bytes: int = DEFAULT_CACHE_BYTES,
+        cache_bytes: int | None = None,
         prefetch: bool = True,
-        prefetch_margin: int = 30,
     ) -> None:
+        """``cache_bytes`` None sizes the cache for three GOPs at this video's frame size."""
+        tune_for_video_frames()
         self._path = path
         self._index = index
         self._frame_of_pts = {int(p): n for n, p in enumerate(index.pts.tolist())}
-        self._cache = FrameCache(cache_bytes)
+        self._cache = FrameCache(cache_bytes or DEFAULT_CACHE_BYTES)
+        self._auto_budget = cache_bytes is None
         self._decoder = _Decoder(path, index, self._frame_of_pts)
-        self._margin = prefetch_margin
         self._prefetcher: _Prefetcher | None = None
         if prefetch and index.keyframe_positions.size > 1:
             self._prefetcher = _Prefetcher(
@@ -150,6 +180,7 @@ class FrameReader:
     def av_frame(self, number: int) -> av.VideoFrame:
         """The decoded frame ``number`` as PyAV gives it (not rotated)."""
         self._index.times.check_frame(number)
+        self._cache.focus = number
         frame = self._cache.get(number)
         if frame is None:
             if self._prefetcher is not None:
@@ -160,6 +191,11 @@ class FrameReader:
                 frame = self._cache.get(number)
         if frame is None:  # pragma: no cover - decode_through raises instead
             raise MediaError(f"frame {number} could not be decoded")
+        if self._auto_budget:
+            self._auto_budget = False
+            keys = self._index.keyframe_positions
+            gop = int(np.median(np.diff(keys))) if keys.size > 1 else self._index.frame_count
+            self._cache.set_budget(budget_for(frame_bytes(frame), max(gop, 1)))
         self._prefetch_behind(number)
         return frame
 
@@ -168,10 +204,15 @@ class FrameReader:
         return to_rgb(self.av_frame(number))
 
     def _prefetch_behind(self, number: int) -> None:
+        """Decode the GOP before the playhead's in the background, so stepping back never waits.
+
+        Started as soon as the playhead lands in a GOP (after a seek, a click),
+        because decoding a whole GOP takes longer than stepping to its start.
+        """
         if self._prefetcher is None:
             return
         key = self._index.keyframe_at_or_before(number)
-        if key == 0 or number - key >= self._margin or (key - 1) in self._cache:
+        if key == 0 or (key - 1) in self._cache:
             return
         earlier = self._index.keyframe_before(key)
         if earlier is not None:
@@ -229,10 +270,21 @@ class _Prefetcher(threading.Thread):
                 if last not in self._cache:
                     self._decoder.decode_through(last, self._cache)
             with self._lock:
-                _, event = self._pending.pop(first)
-            event.set()
+                done = self._pending.pop(first, None)
+            if done is not None:
+                done[1].set()
         self._decoder.close()
 
     def stop(self) -> None:
+        """Drop queued work and stop after the GOP in hand."""
+        while True:
+            try:
+                self._requests.get_nowait()
+            except queue.Empty:
+                break
+        with self._lock:
+            for _, event in self._pending.values():
+                event.set()
+            self._pending.clear()
         self._requests.put(None)
         self.join()

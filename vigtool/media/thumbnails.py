@@ -53,6 +53,7 @@ from vigtool.media.opening import open_video
 RGBImage = npt.NDArray[np.uint8]
 Packet: TypeAlias = "av.Packet[av.VideoStream]"
 DEFAULT_HEIGHT = 72
+_SEEK_BACKOFF_S = (0.0, 2.0, 10.0)
 
 
 @dataclass(frozen=True, eq=False)
@@ -220,14 +221,17 @@ class _PacketFinder:
         return None
 
     def _seek_points(self, key: int) -> list[int]:
-        """Where to seek for ``key``: its pts, then ever earlier in case the demuxer overshoots."""
+        """Where to seek for ``key``: its pts, then earlier, then the start.
+
+        MP4/MOV/MKV land on the keyframe (or, MP4, a GOP before it); MPEG-TS
+        seeks are approximate and may land after it, hence the retries.
+        """
         index = self._index
-        points = [int(index.pts[key]), int(index.dts[key])]
-        earlier = index.keyframe_before(key)
-        if earlier is not None:
-            points.append(min(int(index.pts[earlier]), int(index.dts[earlier])))
-        points.append(min(int(index.pts[0]), int(index.dts[0])))
-        return list(dict.fromkeys(points))
+        num, den = index.time_base
+        key_pts = int(index.pts[key])
+        start = min(int(index.pts[0]), int(index.dts[0]))
+        points = [key_pts - int(back_s * den / num) for back_s in _SEEK_BACKOFF_S]
+        return list(dict.fromkeys([*(max(p, start) for p in points), start]))
 
     def _read_to(self, key: int) -> Packet | None:
         """Demux up to ``key``'s packet; None once past it (the seek overshot) or at the end."""

@@ -57,7 +57,8 @@ class Waveform:
 
     Bucket ``k`` starts ``k * bucket_ms`` after the video's first frame; the
     last bucket may be partial. ``duration_ms`` is where the sound ends, on
-    the same clock.
+    the same clock. Immutable: compute it in a worker, paint it from the GUI
+    thread.
     """
 
     bucket_ms: int
@@ -363,7 +364,9 @@ def compute_waveform(
     Returns None if the video has no sound. Pass the recording's ``index`` to
     take the video's first frame time from it (otherwise the first packets
     are read for it). ``progress`` counts milliseconds of sound decoded.
-    Raises MediaError if the file cannot be read, Cancelled if cancelled.
+    Raises MediaError if the file is not a readable video (an audio-only
+    file included: vigtool's recordings have pictures) or its sound is
+    damaged, Cancelled if cancelled.
     """
     if bucket_ms <= 0:
         raise ValueError("bucket_ms must be positive")
