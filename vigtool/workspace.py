@@ -464,6 +464,21 @@ class Workspace:
             )
         ]
 
+    def review_moments(self, case_id: int, cycle: int | None = None) -> list[Moment]:
+        """The moments chosen for the shared review, in review order (then film order).
+
+        Only these are ever shown to the parent: never the raw film, never an
+        unchosen moment.
+        """
+        sql = """SELECT m.* FROM moments m JOIN recordings r ON r.id = m.recording_id
+                 WHERE r.case_id = ? AND m.selected_for_review = 1"""
+        params: list[Any] = [case_id]
+        if cycle is not None:
+            sql += " AND r.cycle = ?"
+            params.append(cycle)
+        sql += " ORDER BY m.review_order IS NULL, m.review_order, r.cycle, r.id, m.start_frame"
+        return [rows.moment(r) for r in self._rows(sql, params)]
+
     def _check_span(self, recording: Recording, start: int, end: int) -> None:
         last = recording.frame_count - 1
         if start < 0 or end < 0:
@@ -545,6 +560,18 @@ class Workspace:
             )
         return rows.reflection(self._row("reflections", reflection_id, "reflection"))
 
+    def update_reflection(self, reflection_id: int, *, text: str) -> Reflection:
+        """Change the parent's words as written down (e.g. while they are still talking)."""
+        self._row("reflections", reflection_id, "reflection")
+        with self._edit("Edit Reflection") as rec:
+            rec.update("reflections", reflection_id, {"text": text})
+        return rows.reflection(self._row("reflections", reflection_id, "reflection"))
+
+    def delete_reflection(self, reflection_id: int) -> None:
+        self._row("reflections", reflection_id, "reflection")
+        with self._edit("Delete Reflection") as rec:
+            rec.delete("reflections", reflection_id)
+
     def reflections(self, case_id: int, cycle: int | None = None) -> list[Reflection]:
         return [rows.reflection(r) for r in self._by_case("reflections", case_id, cycle)]
 
@@ -553,6 +580,17 @@ class Workspace:
         with self._edit("Add Goal") as rec:
             goal_id = rec.insert("goals", {"case_id": case_id, "cycle": cycle, "text": text})
         return rows.goal(self._row("goals", goal_id, "goal"))
+
+    def update_goal(self, goal_id: int, *, text: str) -> Goal:
+        self._row("goals", goal_id, "goal")
+        with self._edit("Edit Goal") as rec:
+            rec.update("goals", goal_id, {"text": text})
+        return rows.goal(self._row("goals", goal_id, "goal"))
+
+    def delete_goal(self, goal_id: int) -> None:
+        self._row("goals", goal_id, "goal")
+        with self._edit("Delete Goal") as rec:
+            rec.delete("goals", goal_id)
 
     def goals(self, case_id: int, cycle: int | None = None) -> list[Goal]:
         return [rows.goal(r) for r in self._by_case("goals", case_id, cycle)]

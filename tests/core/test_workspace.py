@@ -214,3 +214,35 @@ def test_a_missing_recording_is_relinked_only_to_the_same_content(
     relinked = ws.relink_recording(rec_id, moved)
     assert relinked.status is RecordingStatus.PRESENT
     assert ws.media_path(relinked) == moved.resolve()
+
+
+def test_review_moments_are_only_the_chosen_ones_in_review_order(
+    imported: tuple[Workspace, int],
+) -> None:
+    ws, rec_id = imported
+    case_id = ws.recording(rec_id).case_id
+    later = ws.add_moment(rec_id, start_frame=40, end_frame=50, selected_for_review=True,
+                          review_order=1)
+    ws.add_moment(rec_id, start_frame=0, end_frame=5)  # not chosen: never shown to the parent
+    earlier = ws.add_moment(rec_id, start_frame=10, end_frame=20, selected_for_review=True,
+                            review_order=2)
+    assert [m.id for m in ws.review_moments(case_id, cycle=1)] == [later.id, earlier.id]
+    assert ws.review_moments(case_id, cycle=2) == []
+
+
+def test_reflections_and_goals_are_editable_and_undoable(
+    imported: tuple[Workspace, int],
+) -> None:
+    ws, rec_id = imported
+    case_id = ws.recording(rec_id).case_id
+    words = ws.add_reflection(case_id, cycle=1, text="He looked")
+    ws.update_reflection(words.id, text="He looked at me and smiled")
+    assert ws.reflections(case_id)[0].text == "He looked at me and smiled"
+    ws.undo()
+    assert ws.reflections(case_id)[0].text == "He looked"
+    goal = ws.add_goal(case_id, cycle=1, text="Wait for his reply")
+    ws.update_goal(goal.id, text="Wait for his reply, then answer")
+    ws.delete_goal(goal.id)
+    assert ws.goals(case_id) == []
+    ws.undo()
+    assert ws.goals(case_id)[0].text == "Wait for his reply, then answer"
