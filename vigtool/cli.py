@@ -53,6 +53,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--workspace", type=Path, help="workspace folder (default: the last one)")
     p.add_argument("--quit-after", type=float, metavar="SECONDS", help=argparse.SUPPRESS)
 
+    p = sub.add_parser("review", help="open the shared review of a case's chosen clips")
+    p.add_argument("--workspace", type=Path, required=True)
+    p.add_argument("--case", required=True, metavar="CODE")
+    p.add_argument("--cycle", type=int, help="cycle number (default: the latest)")
+
     p = sub.add_parser("demo", help="build a demo workspace from the sample clips and open it")
     p.add_argument("--workspace", type=Path, help="folder (default: the user data folder)")
     p.add_argument("--no-gui", action="store_true", help="build it and print what was made")
@@ -86,6 +91,8 @@ def _run(args: argparse.Namespace) -> int:
         return _frame(args.video, args.frame, args.out)
     if args.command == "demo":
         return _demo(args.workspace, gui=not args.no_gui)
+    if args.command == "review":
+        return _review(args.workspace, args.case, args.cycle)
     if args.command == "gui":
         return _gui(args.workspace, args.video, quit_after=args.quit_after)
     raise AssertionError(args.command)
@@ -129,6 +136,18 @@ def _demo(workspace: Path | None, *, gui: bool) -> int:
     from vigtool.gui.app import run_gui
 
     return run_gui(root, recording_id=result.recording_id)
+
+
+def _review(workspace: Path, case_code: str, cycle: int | None) -> int:
+    from vigtool.workspace import Workspace
+
+    if not (workspace / "workspace.db").is_file():
+        raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
+    with Workspace.open(workspace) as ws:
+        ws.case_by_code(case_code)  # a clear error before any window opens
+    from vigtool.gui.app import run_review
+
+    return run_review(workspace, case_code, cycle)
 
 
 def _gui(workspace: Path | None, video: Path | None, *, quit_after: float | None) -> int:

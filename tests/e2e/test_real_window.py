@@ -108,3 +108,39 @@ def test_play_pause_step_tag_screenshot_and_quit(display: str, tmp_path: Path) -
         (moment,) = ws.moments(recording.id)
         assert (moment.start_frame, moment.end_frame) == (2, 11)
         assert moment.codes == ("being-attentive",)
+
+
+def test_shared_review_plays_the_chosen_clips_and_quits(display: str, tmp_path: Path) -> None:
+    _need("xdotool")
+    _need("import")
+    pytest.importorskip("vlc")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
+    env.update(DISPLAY=display, XDG_CONFIG_HOME=str(tmp_path / "config"),
+               XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="xcb",
+               PULSE_SERVER="none")
+    workspace = tmp_path / "demo"
+    subprocess.run([sys.executable, "-m", "vigtool.cli", "demo", "--workspace", str(workspace),
+                    "--no-gui"], env=env, cwd=ROOT, check=True, capture_output=True)
+    app = subprocess.Popen(
+        [sys.executable, "-m", "vigtool.cli", "review", "--workspace", str(workspace),
+         "--case", "DEMO-01"],
+        env=env, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )
+    try:
+        window = _xdotool(env, "search", "--sync", "--onlyvisible", "--name", "Shared review")
+        assert window, "the review window did not appear"
+        _xdotool(env, "windowfocus", "--sync", window.splitlines()[0])
+        time.sleep(13)  # the first chosen clip (6.5 s) plays with sound and stops on its question
+        ARTIFACTS.mkdir(exist_ok=True)
+        shot = ARTIFACTS / "e2e-review-mode.png"
+        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True,
+                       timeout=30)
+        assert shot.stat().st_size > 10_000
+        _xdotool(env, "key", "ctrl+q")
+        out, err = app.communicate(timeout=30)
+    finally:
+        if app.poll() is None:
+            app.send_signal(signal.SIGKILL)
+            app.wait()
+    assert app.returncode == 0, err
+    assert "Traceback" not in out + err

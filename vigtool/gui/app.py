@@ -115,3 +115,27 @@ def _open_first(
         recording_id = max(present)  # the newest import: most likely what comes next
     if recording_id in present:
         window.open_recording(recording_id)
+
+
+def run_review(workspace: Path, case_code: str, cycle: int | None) -> int:
+    """``vigtool review``: open the shared review for one case and cycle on its own."""
+    from vigtool.gui.review_window import ReviewWindow
+
+    existing = QApplication.instance()
+    app = existing if isinstance(existing, QApplication) else QApplication(sys.argv[:1])
+    app.setOrganizationName(ORGANISATION)
+    app.setApplicationName(APPLICATION)
+    settings = QSettings()
+    apply_theme(app, "dark" if settings.value("theme", "light") == "dark" else "light")
+    with Workspace.open(workspace) as ws:
+        case = ws.case_by_code(case_code)
+        chosen = cycle if cycle is not None else latest_cycle(ws, case.id)
+        vlc, _problem = load_vlc()
+        window = ReviewWindow(ws, case.id, chosen, vlc)
+        window.show()
+        return int(app.exec())
+
+
+def latest_cycle(ws: Workspace, case_id: int) -> int:
+    cycles = [c.number for c in ws.cycles(case_id)]
+    return max(cycles) if cycles else 1

@@ -60,6 +60,8 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("timeline.zoom_fit", "Whole Film", ("0",), TIMELINE),
     KeyBinding("edit.undo", "Undo", ("Ctrl+Z",), EDITING),
     KeyBinding("edit.redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), EDITING),
+    KeyBinding("app.review", "Shared Review...", ("F5",), APP,
+               "Show the chosen clips to the parent, full screen"),
     KeyBinding("app.open_video", "Import Video...", ("Ctrl+O",), APP),
     KeyBinding("app.open_workspace", "Open Workspace...", ("Ctrl+Shift+O",), APP),
     KeyBinding("app.shortcuts", "Keyboard Shortcuts", ("F1", "?"), APP),

@@ -63,6 +63,8 @@ class MainWindow(QMainWindow):
         self.codebook = codebook
         self.settings = settings
         self.bridge = WorkspaceBridge(workspace, self)
+        self._vlc = vlc
+        self._review: QWidget | None = None
         self.recording_id: int | None = None
         self.switch_to: Path | None = None  # set when the user opens another workspace
         self._jobs: list[Job] = []
@@ -154,6 +156,7 @@ class MainWindow(QMainWindow):
             "app.open_video": self._choose_video,
             "app.open_workspace": self._choose_workspace,
             "app.shortcuts": self._show_shortcuts,
+            "app.review": self.open_review,
             "app.theme": self._toggle_theme,
             "app.quit": self.close,
         }
@@ -185,7 +188,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus: dict[str, list[str | None]] = {
-            "File": ["app.open_video", "app.open_workspace", None, "app.quit"],
+            "File": ["app.open_video", "app.open_workspace", None, "app.review", None,
+                     "app.quit"],
             "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
             "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
                      "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",
@@ -435,6 +439,24 @@ class MainWindow(QMainWindow):
             apply_theme(app, "dark" if dark else "light")
         self.settings.setValue("theme", "dark" if dark else "light")
 
+    def open_review(self) -> None:
+        """The shared review for the open recording's case and cycle."""
+        from vigtool.gui.review_window import ReviewWindow
+
+        if self.recording_id is None:
+            self.say("Open a recording first: the review shows its case's chosen clips")
+            return
+        self.player.pause()
+        recording = self.workspace.recording(self.recording_id)
+        self._review = ReviewWindow(self.workspace, recording.case_id, recording.cycle,
+                                    self._vlc, None)
+        self._review.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+        self._review.destroyed.connect(self._review_closed)
+        self._review.show()
+
+    def _review_closed(self) -> None:
+        self._review = None
+
     def _show_shortcuts(self) -> None:
         ShortcutsDialog(self.codebook, self).exec()
 
@@ -466,6 +488,8 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         for splitter in (self.top, self.main):
             self.settings.setValue(f"window/{splitter.objectName()}", splitter.saveState())
+        if self._review is not None and self._review.isVisible():
+            self._review.close()
         for job in list(self._jobs):
             job.wait()
         self.media_jobs.shutdown()

@@ -42,6 +42,7 @@ def render_size(width: int, height: int, limit: tuple[int, int]) -> tuple[int, i
 
 class PlayerController(QObject):
     frameChanged = Signal(int)
+    spanFinished = Signal(int)  # the last frame of a play_span() was reached
     playingChanged = Signal(bool)
     rateChanged = Signal(float)
     problem = Signal(str)
@@ -59,6 +60,7 @@ class PlayerController(QObject):
         self._direction = 1
         self._rate = 1.0
         self._loop: tuple[int, int] | None = None
+        self._stop_at: int | None = None
         self._anchor: tuple[float, float] = (0.0, 0.0)  # (media ms, monotonic s)
         self._pending_seek_ms: int | None = None
         self._last_vlc_ms = -1
@@ -135,6 +137,16 @@ class PlayerController(QObject):
     @property
     def loop(self) -> tuple[int, int] | None:
         return self._loop
+
+    def play_span(self, start: int, end: int) -> None:
+        """Play frames start..end once and stop on ``end`` (the shared review's clips)."""
+        self.pause()
+        self._stop_at = end
+        self.seek(start)
+        self.play()
+
+    def clear_span(self) -> None:
+        self._stop_at = None
 
     # -- commands -------------------------------------------------------------------------
 
@@ -268,6 +280,12 @@ class PlayerController(QObject):
         if self._loop and self._direction > 0 and frame > self._loop[1]:
             self.seek(self._loop[0])
             return
+        if self._stop_at is not None and self._direction > 0 and frame >= self._stop_at:
+            stop, self._stop_at = self._stop_at, None
+            self.pause()
+            self.seek(stop)
+            self.spanFinished.emit(stop)
+            return
         if self._direction < 0 and (ms <= 0 or (self._loop and frame < self._loop[0])):
             self.pause()
             self.seek(self._loop[0] if self._loop else 0)
@@ -315,6 +333,12 @@ class PlayerController(QObject):
         if self._times is None:
             return
         self._set_playing(False)  # VLC has stopped by itself at the end
+        if self._stop_at is not None:
+            stop, self._stop_at = self._stop_at, None
+            self.seek(stop)
+            self._request(stop)
+            self.spanFinished.emit(stop)
+            return
         if self._loop:
             self.seek(self._loop[0])
             self.play()

@@ -27,6 +27,12 @@ class VideoSurface(QWidget):
         self._image: QImage | None = None
         self._aspect = 16 / 9
         self._message = ""
+        self._overlay = ""
+
+    def set_overlay(self, text: str) -> None:
+        """Large words over the bottom of the picture (the review's question); "" hides them."""
+        self._overlay = text
+        self.update()
 
     def sizeHint(self) -> QSize:
         return QSize(960, 540)
@@ -72,6 +78,8 @@ class VideoSurface(QWidget):
             else:
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
                 painter.drawImage(QRectF(target), self._image)
+            if self._overlay:
+                self._paint_overlay(painter, target)
         elif self._message:
             painter.setPen(QColor(200, 200, 205))
             font = QFont(self.font())
@@ -83,3 +91,15 @@ class VideoSurface(QWidget):
                 self._message,
             )
         painter.end()
+
+    def _paint_overlay(self, painter: QPainter, picture: QRect) -> None:
+        font = QFont(self.font())
+        font.setPixelSize(max(22, picture.height() // 14))
+        font.setWeight(QFont.Weight.DemiBold)
+        painter.setFont(font)
+        band_h = font.pixelSize() * 3
+        band = QRect(picture.left(), picture.bottom() - band_h, picture.width(), band_h)
+        painter.fillRect(band, QColor(0, 0, 0, 170))
+        painter.setPen(QColor(255, 255, 255))
+        painter.drawText(band.adjusted(24, 0, -24, 0),
+                         Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap, self._overlay)

@@ -1,0 +1,70 @@
+"""The parent-facing part of the shared review: the clip, its question, big controls.
+
+Nothing here shows the raw film or any practitioner text: only the chosen
+clips, their titles and questions. It can live inside the review window or
+alone, full screen, on a second screen (a TV). GUI thread only.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, SignalInstance
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+
+from vigtool.gui.video_surface import VideoSurface
+
+
+class ReviewStage(QWidget):
+    previousClip = Signal()
+    nextClip = Signal()
+    replay = Signal()
+    playPause = Signal()
+    slower = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewStage")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self.title = QLabel()
+        self.title.setObjectName("reviewClipTitle")
+        self.title.setWordWrap(True)
+        self.count = QLabel()
+        self.count.setObjectName("reviewClipCount")
+        self.surface = VideoSurface()
+        header = QHBoxLayout()
+        header.addWidget(self.title, 1)
+        header.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
+        buttons = QHBoxLayout()
+        buttons.setSpacing(14)
+        self.previous_button = self._button("◀  Previous clip", self.previousClip)
+        self.replay_button = self._button("Watch again", self.replay)
+        self.play_button = self._button("Play", self.playPause)
+        self.play_button.setObjectName("reviewPlay")
+        self.slower_button = self._button("Slower", self.slower)
+        self.slower_button.setCheckable(True)
+        self.next_button = self._button("Next clip  ▶", self.nextClip)
+        buttons.addStretch(1)
+        for button in (self.previous_button, self.replay_button, self.play_button,
+                       self.slower_button, self.next_button):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 12, 24, 20)
+        layout.setSpacing(10)
+        layout.addLayout(header)
+        layout.addWidget(self.surface, 1)
+        layout.addLayout(buttons)
+
+    def _button(self, text: str, signal: SignalInstance) -> QPushButton:
+        button = QPushButton(text)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        button.clicked.connect(signal.emit)
+        return button
+
+    def show_clip(self, number: int, total: int, title: str) -> None:
+        self.title.setText(title or f"Clip {number}")
+        self.count.setText(f"Clip {number} of {total}")
+        self.previous_button.setEnabled(number > 1)
+        self.next_button.setText("Next clip  ▶" if number < total else "Finish  ▶")
+
+    def show_playing(self, playing: bool) -> None:
+        self.play_button.setText("Pause" if playing else "Play")
