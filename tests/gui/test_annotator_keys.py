@@ -117,3 +117,37 @@ def test_the_picture_is_the_exact_frame_after_stepping(
     _press(qtbot, win, Qt.Key.Key_Right, 17)
     qtbot.waitUntil(lambda: win.surface._image is not None
                     and read_frame_number(qimage_to_rgb(win.surface._image)) == 17, timeout=5000)
+
+
+def test_describe_a_moment_with_the_keyboard_alone(
+    qtbot: QtBot, window: tuple[MainWindow, Workspace, int]
+) -> None:
+    win, ws, rec_id = window
+    _press(qtbot, win, Qt.Key.Key_I)
+    _press(qtbot, win, Qt.Key.Key_Right, 8)
+    _press(qtbot, win, Qt.Key.Key_O)
+    _press(qtbot, win, Qt.Key.Key_Return)
+    assert win.inspector.title_edit.hasFocus()
+    qtbot.keyClicks(win.inspector.title_edit, "She looks up at you")
+    qtbot.keyClick(win.inspector.title_edit, Qt.Key.Key_Escape)
+    (moment,) = ws.moments(rec_id)
+    assert moment.title == "She looks up at you"
+    assert not win.inspector.title_edit.hasFocus()
+    _press(qtbot, win, Qt.Key.Key_Right)  # the keys drive the player again
+    assert win.player.frame == 9
+
+
+def test_timeline_follows_the_model_and_a_drag_is_one_undo_step(
+    qtbot: QtBot, window: tuple[MainWindow, Workspace, int]
+) -> None:
+    win, ws, rec_id = window
+    moment = ws.add_moment(rec_id, start_frame=20, end_frame=40, codes=["guiding"])
+    assert win.timeline.shown_moments() == (moment,)
+    win.timeline.momentEdited.emit(moment.id, 18, 44)  # what releasing a dragged edge sends
+    assert (ws.moment(moment.id).start_frame, ws.moment(moment.id).end_frame) == (18, 44)
+    assert win.timeline.shown_moments()[0].end_frame == 44
+    assert win.actions_by_id["edit.undo"].text() == "Undo Move Moment"
+    ws.undo()
+    assert win.timeline.shown_moments()[0].end_frame == 40
+    ws.delete_moment(moment.id)
+    assert win.timeline.shown_moments() == ()

@@ -50,6 +50,8 @@ BINDINGS: tuple[KeyBinding, ...] = (
                "Mark the adult's response at this frame"),
     KeyBinding("tag.codes", "Toggle Code 1-9", ("1", "2", "3", "4", "5", "6", "7", "8", "9"),
                TAGGING, "Toggle the codebook's code on the selected moment"),
+    KeyBinding("tag.describe", "Describe Moment", ("Return", "Enter"), TAGGING,
+               "Type a title for the selected moment (Tab to the next field, Esc to go back)"),
     KeyBinding("tag.review", "Choose for Review", ("R",), TAGGING,
                "Show the selected moment in the shared review"),
     KeyBinding("moment.next", "Next Moment", ("Tab",), TIMELINE),

@@ -58,6 +58,7 @@ class MainWindow(QMainWindow):
     ) -> None:
         super().__init__()
         self.setObjectName("mainWindow")
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setAcceptDrops(True)
         self.workspace = workspace
         self.codebook = codebook
@@ -145,6 +146,7 @@ class MainWindow(QMainWindow):
             "tag.child_turn": lambda: self.tagger.mark_turn("child", "initiative"),
             "tag.adult_turn": lambda: self.tagger.mark_turn("adult", "response"),
             "tag.review": self.tagger.toggle_review,
+            "tag.describe": self._describe,
             "moment.next": lambda: self.tagger.jump(1),
             "moment.prev": lambda: self.tagger.jump(-1),
             "moment.delete": self.tagger.delete_selected,
@@ -197,7 +199,8 @@ class MainWindow(QMainWindow):
                      None, "player.slower", "player.faster", "player.normal_speed", None,
                      "player.loop"],
             "Tag": ["tag.in", "tag.out", "tag.quick", None, "tag.child_turn",
-                    "tag.adult_turn", None, "tag.review", None, "moment.next", "moment.prev"],
+                    "tag.adult_turn", None, "tag.describe", "tag.review", None, "moment.next",
+                    "moment.prev"],
             "View": ["timeline.zoom_in", "timeline.zoom_out", "timeline.zoom_fit", None,
                      "app.theme"],
             "Help": ["app.shortcuts"],
@@ -301,6 +304,25 @@ class MainWindow(QMainWindow):
         except VigtoolError as exc:
             self.say(str(exc))
             self._refresh_timeline()
+
+    def _describe(self) -> None:
+        if self.inspector.title_edit.hasFocus():  # Return again: done describing
+            self.inspector.commit_pending()
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        if self.tagger.selected is None:
+            self.say("Select a moment (Tab) or tag one (I, O) to describe it")
+            return
+        self.inspector.title_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
+        self.inspector.title_edit.selectAll()
+
+    def keyPressEvent(self, event) -> None:  # type: ignore[no-untyped-def]
+        """Esc anywhere hands the keyboard back to the player and timeline."""
+        if event.key() == Qt.Key.Key_Escape:
+            self.inspector.commit_pending()
+            self.setFocus(Qt.FocusReason.ShortcutFocusReason)
+            return
+        super().keyPressEvent(event)
 
     def _seek_paused(self, frame: int) -> None:
         self.player.pause()

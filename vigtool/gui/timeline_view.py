@@ -142,6 +142,10 @@ class TimelineView(QWidget):
         self._rebuild_spans()
         self.update()
 
+    def shown_moments(self) -> tuple[Moment, ...]:
+        """The moments the view is drawing now, by start (what a person sees)."""
+        return tuple(sorted(self._moments.values(), key=lambda m: (m.start_frame, m.id)))
+
     def set_turns(self, turns: Sequence[Turn]) -> None:
         self._turns = sorted(turns, key=lambda t: (t.frame, t.id))
         self._set_turn_arrays()
