@@ -61,14 +61,34 @@ def _xdotool(env: dict[str, str], *args: str) -> str:
     return out.stdout.strip()
 
 
-def test_play_pause_step_tag_screenshot_and_quit(display: str, tmp_path: Path) -> None:
+@pytest.fixture
+def env(display: str, tmp_path: Path) -> dict[str, str]:
+    """A real X display (Xvfb), real VLC, and settings kept inside the test's folder."""
     _need("xdotool")
     _need("import")
     pytest.importorskip("vlc")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
-    env.update(DISPLAY=display, XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="xcb",
-               PULSE_SERVER="none")
+    values = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
+    values.update(DISPLAY=display, XDG_CONFIG_HOME=str(tmp_path / "config"),
+                  XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="xcb",
+                  PULSE_SERVER="none")
+    return values
+
+
+def _screenshot(env: dict[str, str], name: str) -> None:
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / name
+    subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True, timeout=30)
+    assert shot.stat().st_size > 10_000
+
+
+def _finish(app: subprocess.Popen[str]) -> None:
+    """Ctrl+Q was pressed: the app must exit 0 with no traceback."""
+    out, err = app.communicate(timeout=30)
+    assert app.returncode == 0, err
+    assert "Traceback" not in out + err
+
+
+def test_play_pause_step_tag_screenshot_and_quit(env: dict[str, str], tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
     app = subprocess.Popen(
         [sys.executable, "-m", "vigtool.cli", "gui", "--workspace", str(workspace), str(CLIP)],
@@ -90,19 +110,13 @@ def test_play_pause_step_tag_screenshot_and_quit(display: str, tmp_path: Path) -
         time.sleep(0.5)
         keys("Home", "Right", "Right", "i", *["Right"] * 10, "o", "1")
         time.sleep(1.5)
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / "e2e-main-window.png"
-        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True,
-                       timeout=30)
-        assert shot.stat().st_size > 10_000
+        _screenshot(env, "e2e-main-window.png")
         keys("ctrl+q")
-        out, err = app.communicate(timeout=30)
+        _finish(app)
     finally:
         if app.poll() is None:
             app.send_signal(signal.SIGKILL)
             app.wait()
-    assert app.returncode == 0, err
-    assert "Traceback" not in out + err
     with Workspace.open(workspace) as ws:
         (recording,) = ws.recordings()
         (moment,) = ws.moments(recording.id)
@@ -110,14 +124,9 @@ def test_play_pause_step_tag_screenshot_and_quit(display: str, tmp_path: Path) -
         assert moment.codes == ("being-attentive",)
 
 
-def test_shared_review_plays_the_chosen_clips_and_quits(display: str, tmp_path: Path) -> None:
-    _need("xdotool")
-    _need("import")
-    pytest.importorskip("vlc")
-    env = {k: v for k, v in os.environ.items() if not k.startswith("QT_QPA")}
-    env.update(DISPLAY=display, XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"), QT_QPA_PLATFORM="xcb",
-               PULSE_SERVER="none")
+def test_shared_review_plays_the_chosen_clips_and_quits(
+    env: dict[str, str], tmp_path: Path
+) -> None:
     workspace = tmp_path / "demo"
     subprocess.run([sys.executable, "-m", "vigtool.cli", "demo", "--workspace", str(workspace),
                     "--no-gui"], env=env, cwd=ROOT, check=True, capture_output=True)
@@ -131,16 +140,10 @@ def test_shared_review_plays_the_chosen_clips_and_quits(display: str, tmp_path: 
         assert window, "the review window did not appear"
         _xdotool(env, "windowfocus", "--sync", window.splitlines()[0])
         time.sleep(13)  # the first chosen clip (6.5 s) plays with sound and stops on its question
-        ARTIFACTS.mkdir(exist_ok=True)
-        shot = ARTIFACTS / "e2e-review-mode.png"
-        subprocess.run(["import", "-window", "root", str(shot)], env=env, check=True,
-                       timeout=30)
-        assert shot.stat().st_size > 10_000
+        _screenshot(env, "e2e-review-mode.png")
         _xdotool(env, "key", "ctrl+q")
-        out, err = app.communicate(timeout=30)
+        _finish(app)
     finally:
         if app.poll() is None:
             app.send_signal(signal.SIGKILL)
             app.wait()
-    assert app.returncode == 0, err
-    assert "Traceback" not in out + err
