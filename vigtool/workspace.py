@@ -20,7 +20,7 @@ from __future__ import annotations
 import contextlib
 import re
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -34,6 +34,8 @@ from vigtool.domain.records import (
     Cycle,
     Goal,
     Moment,
+    NewMoment,
+    NewTurn,
     Recording,
     RecordingStatus,
     Reflection,
@@ -398,25 +400,54 @@ class Workspace:
         selected_for_review: bool = False,
         review_order: int | None = None,
     ) -> Moment:
+        planned = NewMoment(start_frame, end_frame, tuple(codes), title, note, strengths, prompt,
+                            selected_for_review, review_order)
+        moments, _ = self.add_annotations(recording_id, moments=[planned], name="Add Moment")
+        return moments[0]
+
+    def add_annotations(
+        self,
+        recording_id: int,
+        *,
+        moments: Sequence[NewMoment] = (),
+        turns: Sequence[NewTurn] = (),
+        name: str = "Import Annotations",
+    ) -> tuple[list[Moment], list[Turn]]:
+        """Add many moments and turns as ONE undoable operation (e.g. an ELAN import)."""
         recording = self.recording(recording_id)
-        self._check_span(recording, start_frame, end_frame)
-        with self._edit("Add Moment") as rec:
-            moment_id = rec.insert(
-                "moments",
-                {
-                    "recording_id": recording_id,
-                    "start_frame": start_frame,
-                    "end_frame": end_frame,
-                    "codes": rows.codes_to_json(_clean_codes(codes)),
-                    "title": title,
-                    "note": note,
-                    "strengths": strengths,
-                    "prompt": prompt,
-                    "selected_for_review": int(selected_for_review),
-                    "review_order": review_order,
-                },
-            )
-        return self.moment(moment_id)
+        moment_rows = [self._moment_row(recording, m) for m in moments]
+        turn_rows = [self._turn_row(recording, t) for t in turns]
+        with self._edit(name) as rec:
+            moment_ids = [rec.insert("moments", row) for row in moment_rows]
+            turn_ids = [rec.insert("turns", row) for row in turn_rows]
+        return ([self.moment(i) for i in moment_ids],
+                [rows.turn(self._row("turns", i, "turn")) for i in turn_ids])
+
+    def _moment_row(self, recording: Recording, m: NewMoment) -> dict[str, Any]:
+        self._check_span(recording, m.start_frame, m.end_frame)
+        return {
+            "recording_id": recording.id,
+            "start_frame": m.start_frame,
+            "end_frame": m.end_frame,
+            "codes": rows.codes_to_json(_clean_codes(m.codes)),
+            "title": m.title,
+            "note": m.note,
+            "strengths": m.strengths,
+            "prompt": m.prompt,
+            "selected_for_review": int(m.selected_for_review),
+            "review_order": m.review_order,
+        }
+
+    def _turn_row(self, recording: Recording, t: NewTurn) -> dict[str, Any]:
+        self._check_span(recording, t.frame, t.frame)
+        try:
+            actor, kind = Actor(t.actor), TurnKind(t.kind)
+        except ValueError as exc:
+            raise InvalidEdit(
+                "a turn's actor is child or adult, and its kind initiative, reception or response"
+            ) from exc
+        return {"recording_id": recording.id, "frame": t.frame, "actor": actor.value,
+                "kind": kind.value, "note": t.note}
 
     def update_moment(self, moment_id: int, **fields: Any) -> Moment:
         """Change any of: start_frame, end_frame, codes, title, note, strengths, prompt,
@@ -499,21 +530,10 @@ class Workspace:
         kind: TurnKind | str,
         note: str = "",
     ) -> Turn:
-        recording = self.recording(recording_id)
-        self._check_span(recording, frame, frame)
-        try:
-            actor_value, kind_value = Actor(actor), TurnKind(kind)
-        except ValueError as exc:
-            raise InvalidEdit(
-                "a turn's actor is child or adult, and its kind initiative, reception or response"
-            ) from exc
-        with self._edit("Mark Turn") as rec:
-            turn_id = rec.insert(
-                "turns",
-                {"recording_id": recording_id, "frame": frame, "actor": actor_value.value,
-                 "kind": kind_value.value, "note": note},
-            )
-        return rows.turn(self._row("turns", turn_id, "turn"))
+        _, turns = self.add_annotations(
+            recording_id, turns=[NewTurn(frame, str(actor), str(kind), note)], name="Mark Turn"
+        )
+        return turns[0]
 
     def delete_turn(self, turn_id: int) -> None:
         self._row("turns", turn_id, "turn")

@@ -8,7 +8,7 @@ import pytest
 
 from sample_clips.kinds import VideoTruth
 from vigtool import Workspace
-from vigtool.domain.records import Actor, RecordingStatus, TurnKind
+from vigtool.domain.records import Actor, NewMoment, NewTurn, RecordingStatus, TurnKind
 from vigtool.errors import InvalidEdit, MediaError, NotFound, NothingToUndo, VigtoolError
 from vigtool.store.changes import Changes
 from vigtool.workspace import DuplicateRecording
@@ -246,3 +246,22 @@ def test_reflections_and_goals_are_editable_and_undoable(
     assert ws.goals(case_id) == []
     ws.undo()
     assert ws.goals(case_id)[0].text == "Wait for his reply, then answer"
+
+
+def test_many_annotations_are_one_undo_step(imported: tuple[Workspace, int]) -> None:
+    ws, rec_id = imported
+    moments, turns = ws.add_annotations(
+        rec_id,
+        moments=[NewMoment(i, i + 3, ("being-attentive",), f"m{i}") for i in range(0, 40, 5)],
+        turns=[NewTurn(i, "child", "initiative") for i in range(0, 40, 7)],
+        name="Import ELAN File",
+    )
+    assert len(ws.moments(rec_id)) == 8
+    assert len(ws.turns(rec_id)) == 6
+    assert ws.undo_name == "Import ELAN File"
+    ws.undo()
+    assert ws.moments(rec_id) == []
+    assert ws.turns(rec_id) == []
+    with pytest.raises(InvalidEdit):
+        ws.add_annotations(rec_id, moments=[NewMoment(0, 5), NewMoment(5, 9999)])
+    assert ws.moments(rec_id) == []  # nothing of a refused batch is kept

@@ -86,6 +86,31 @@ class Moment:
 
 
 @dataclass(frozen=True)
+class NewMoment:
+    """A moment to add (no id yet); see Workspace.add_annotations."""
+
+    start_frame: int
+    end_frame: int
+    codes: tuple[str, ...] = ()
+    title: str = ""
+    note: str = ""
+    strengths: str = ""
+    prompt: str = ""
+    selected_for_review: bool = False
+    review_order: int | None = None
+
+
+@dataclass(frozen=True)
+class NewTurn:
+    """A turn to add (no id yet); actor and kind as their string values."""
+
+    frame: int
+    actor: str
+    kind: str
+    note: str = ""
+
+
+@dataclass(frozen=True)
 class Turn:
     """One act in a serve-and-return chain, at one frame of a recording.
 

@@ -1,0 +1,466 @@
+"""A frozen, JSON-ready snapshot of one case (or one cycle of it), for export.
+
+Every writer in ``vigtool.exports`` (CSV, JSON, ELAN, WebVTT) works from the
+same ``SessionExport``, so the files of one export agree with each other and
+with the moment the snapshot was taken, even if the workspace changes while
+they are written. A frame number is the truth; each moment also carries its
+milliseconds from the recording's ``FrameTimes``: ``start_ms`` is when its
+first frame appears and ``end_ms`` when its last frame is replaced by the next
+(end exclusive), so ``duration_ms = end_ms - start_ms`` and a moment of one
+frame lasts that frame's display time.
+
+The snapshot is practitioner data: it includes private notes. No Qt here;
+``build_session`` reads the workspace, so call it on the thread that owns it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+from urllib.parse import quote
+
+from vigtool import __version__
+from vigtool.codebook import DEFAULT_CODEBOOK_ID, Codebook, builtin_codebook
+from vigtool.domain.records import Moment, Recording
+from vigtool.domain.timebase import FrameTimes
+from vigtool.errors import InvalidEdit, NotFound, VigtoolError
+from vigtool.privacy.files import atomic_output
+from vigtool.workspace import Workspace
+
+EXPORT_FORMAT = "vigtool-session-export"
+EXPORT_FORMAT_VERSION = 1
+
+
+@dataclass(frozen=True)
+class CodeRef:
+    """A code on a moment. ``group`` is None when the codebook does not know the
+    code (tagged with another codebook); its label is then its id."""
+
+    id: str
+    label: str
+    group: str | None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "label": self.label, "group": self.group}
+
+
+@dataclass(frozen=True)
+class CaseInfo:
+    id: int
+    code: str
+    helping_question: str
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "code": self.code,
+            "helping_question": self.helping_question,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True)
+class CycleInfo:
+    number: int
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"number": self.number, "note": self.note}
+
+
+@dataclass(frozen=True)
+class RecordingInfo:
+    """A recording's facts; ``times_known`` is False when neither its footage
+    nor its cached frame index is left, so moments of it have no milliseconds."""
+
+    id: int
+    cycle: int
+    original_name: str
+    sha256: str
+    duration_ms: int
+    frame_count: int
+    fps: float
+    vfr: bool
+    width: int
+    height: int
+    rotation: int
+    has_audio: bool
+    status: str
+    times_known: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "cycle": self.cycle,
+            "original_name": self.original_name,
+            "sha256": self.sha256,
+            "duration_ms": self.duration_ms,
+            "frame_count": self.frame_count,
+            "fps": self.fps,
+            "vfr": self.vfr,
+            "width": self.width,
+            "height": self.height,
+            "rotation": self.rotation,
+            "has_audio": self.has_audio,
+            "status": self.status,
+            "times_known": self.times_known,
+        }
+
+
+@dataclass(frozen=True)
+class MomentInfo:
+    """A tagged moment: frames ``start_frame..end_frame`` inclusive, shown
+    from ``start_ms`` up to (not including) ``end_ms``."""
+
+    id: int
+    recording_id: int
+    start_frame: int
+    end_frame: int
+    start_ms: int | None
+    end_ms: int | None
+    codes: tuple[CodeRef, ...]
+    title: str
+    note: str
+    strengths: str
+    prompt: str
+    selected_for_review: bool
+    review_order: int | None
+
+    @property
+    def frame_count(self) -> int:
+        return self.end_frame - self.start_frame + 1
+
+    @property
+    def duration_ms(self) -> int | None:
+        if self.start_ms is None or self.end_ms is None:
+            return None
+        return self.end_ms - self.start_ms
+
+    @property
+    def code_ids(self) -> tuple[str, ...]:
+        return tuple(code.id for code in self.codes)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "recording_id": self.recording_id,
+            "start_frame": self.start_frame,
+            "end_frame": self.end_frame,
+            "frame_count": self.frame_count,
+            "start_ms": self.start_ms,
+            "end_ms": self.end_ms,
+            "duration_ms": self.duration_ms,
+            "codes": [code.to_dict() for code in self.codes],
+            "title": self.title,
+            "note": self.note,
+            "strengths": self.strengths,
+            "prompt": self.prompt,
+            "selected_for_review": self.selected_for_review,
+            "review_order": self.review_order,
+        }
+
+
+@dataclass(frozen=True)
+class TurnInfo:
+    """One serve-and-return act at one frame, shown from ``start_ms`` to ``end_ms``."""
+
+    id: int
+    recording_id: int
+    frame: int
+    start_ms: int | None
+    end_ms: int | None
+    actor: str
+    kind: str
+    note: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "recording_id": self.recording_id,
+            "frame": self.frame,
+            "start_ms": self.start_ms,
+            "end_ms": self.end_ms,
+            "actor": self.actor,
+            "kind": self.kind,
+            "note": self.note,
+        }
+
+
+@dataclass(frozen=True)
+class StillInfo:
+    id: int
+    recording_id: int
+    frame: int
+    ms: int | None
+    caption: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "recording_id": self.recording_id,
+            "frame": self.frame,
+            "ms": self.ms,
+            "caption": self.caption,
+        }
+
+
+@dataclass(frozen=True)
+class ReflectionInfo:
+    """The parent's own words; ``moment_id`` may name a moment outside this export."""
+
+    id: int
+    cycle: int
+    moment_id: int | None
+    text: str
+    created_at: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "cycle": self.cycle,
+            "moment_id": self.moment_id,
+            "text": self.text,
+            "created_at": self.created_at,
+        }
+
+
+@dataclass(frozen=True)
+class GoalInfo:
+    id: int
+    cycle: int
+    text: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"id": self.id, "cycle": self.cycle, "text": self.text}
+
+
+@dataclass(frozen=True)
+class SessionExport:
+    """One case (all cycles, or the one in ``cycle``) as it was at ``exported_at``.
+
+    ``codebook`` is the whole codebook the labels came from (the ELAN writer
+    needs its groups and descriptions); the JSON names it by id, name and version.
+    """
+
+    exported_at: str
+    vigtool_version: str
+    codebook: Codebook
+    case: CaseInfo
+    cycle: int | None
+    cycles: tuple[CycleInfo, ...]
+    recordings: tuple[RecordingInfo, ...]
+    moments: tuple[MomentInfo, ...]
+    turns: tuple[TurnInfo, ...]
+    stills: tuple[StillInfo, ...]
+    reflections: tuple[ReflectionInfo, ...]
+    goals: tuple[GoalInfo, ...]
+
+    def recording(self, recording_id: int) -> RecordingInfo:
+        for recording in self.recordings:
+            if recording.id == recording_id:
+                return recording
+        raise NotFound(f"recording {recording_id} is not in this export of case {self.case.code}")
+
+    def moments_of(self, recording_id: int) -> tuple[MomentInfo, ...]:
+        return tuple(m for m in self.moments if m.recording_id == recording_id)
+
+    def turns_of(self, recording_id: int) -> tuple[TurnInfo, ...]:
+        return tuple(t for t in self.turns if t.recording_id == recording_id)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON data (lists, not tuples), as in ``schemas/session-export.schema.json``."""
+        return {
+            "format": EXPORT_FORMAT,
+            "format_version": EXPORT_FORMAT_VERSION,
+            "exported_at": self.exported_at,
+            "vigtool_version": self.vigtool_version,
+            "codebook": {
+                "id": self.codebook.id,
+                "name": self.codebook.name,
+                "version": self.codebook.version,
+            },
+            "case": self.case.to_dict(),
+            "cycle": self.cycle,
+            "cycles": [c.to_dict() for c in self.cycles],
+            "recordings": [r.to_dict() for r in self.recordings],
+            "moments": [m.to_dict() for m in self.moments],
+            "turns": [t.to_dict() for t in self.turns],
+            "stills": [s.to_dict() for s in self.stills],
+            "reflections": [r.to_dict() for r in self.reflections],
+            "goals": [g.to_dict() for g in self.goals],
+        }
+
+
+def build_session(
+    ws: Workspace,
+    case_id: int,
+    cycle: int | None = None,
+    *,
+    codebook: Codebook | None = None,
+) -> SessionExport:
+    """Snapshot ``case_id`` (only cycle ``cycle`` if given) for export.
+
+    ``codebook`` gives the code labels (default: the built-in VIG principles).
+    Milliseconds come from each recording's frame index; a recording whose
+    footage and index are both gone is still exported, with ``None`` times.
+    Raises NotFound for an unknown case and InvalidEdit for a cycle it does not have.
+    """
+    book = codebook if codebook is not None else builtin_codebook(DEFAULT_CODEBOOK_ID)
+    case = ws.case(case_id)
+    all_cycles = ws.cycles(case_id)
+    if cycle is not None and cycle not in {c.number for c in all_cycles}:
+        raise InvalidEdit(f"case {case.code} has no cycle {cycle}")
+    cycles = tuple(
+        CycleInfo(c.number, c.note) for c in all_cycles if cycle is None or c.number == cycle
+    )
+    recordings: list[RecordingInfo] = []
+    moments: list[MomentInfo] = []
+    turns: list[TurnInfo] = []
+    stills: list[StillInfo] = []
+    for rec in ws.recordings(case_id):
+        if cycle is not None and rec.cycle != cycle:
+            continue
+        times = _frame_times(ws, rec)
+        recordings.append(_recording_info(rec, times is not None))
+        moments.extend(_moment_info(m, times, book) for m in ws.moments(rec.id))
+        for turn in ws.turns(rec.id):
+            start, end = _span(times, turn.frame, turn.frame)
+            turns.append(
+                TurnInfo(turn.id, rec.id, turn.frame, start, end, turn.actor.value,
+                         turn.kind.value, turn.note)
+            )
+        for still in ws.stills(rec.id):
+            ms = _span(times, still.frame, still.frame)[0]
+            stills.append(StillInfo(still.id, rec.id, still.frame, ms, still.caption))
+    reflections = tuple(
+        ReflectionInfo(r.id, r.cycle, r.moment_id, r.text, r.created_at)
+        for r in ws.reflections(case_id, cycle)
+    )
+    goals = tuple(GoalInfo(g.id, g.cycle, g.text) for g in ws.goals(case_id, cycle))
+    return SessionExport(
+        exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
+        vigtool_version=__version__,
+        codebook=book,
+        case=CaseInfo(case.id, case.code, case.helping_question, case.created_at),
+        cycle=cycle,
+        cycles=cycles,
+        recordings=tuple(recordings),
+        moments=tuple(moments),
+        turns=tuple(turns),
+        stills=tuple(stills),
+        reflections=reflections,
+        goals=goals,
+    )
+
+
+def code_refs(codes: Iterable[str], codebook: Codebook) -> tuple[CodeRef, ...]:
+    """Label each code id from the codebook; unknown ids keep their id as label."""
+    known = {code.id: code for code in codebook.codes}
+    refs: list[CodeRef] = []
+    for code_id in codes:
+        code = known.get(code_id)
+        refs.append(
+            CodeRef(code_id, code.label, code.group) if code else CodeRef(code_id, code_id, None)
+        )
+    return tuple(refs)
+
+
+def timecode(ms: int, *, separator: str = ".") -> str:
+    """``HH:MM:SS.mmm`` (hours grow past 99 if they must), as WebVTT wants."""
+    if ms < 0:
+        raise ValueError("a time code cannot be negative")
+    seconds, millis = divmod(ms, 1000)
+    minutes, secs = divmod(seconds, 60)
+    hours, mins = divmod(minutes, 60)
+    return f"{hours:02d}:{mins:02d}:{secs:02d}{separator}{millis:03d}"
+
+
+@contextlib.contextmanager
+def export_target(out: Path) -> Iterator[Path]:
+    """A private temp path that becomes ``out`` only if the block completes.
+
+    Any failure or cancel (``Cancelled`` raised inside the block) removes the
+    temp file and leaves ``out`` as it was; an OSError (full disk, a folder in
+    the way) becomes a one-line VigtoolError.
+    """
+    try:
+        with atomic_output(out) as tmp:
+            yield tmp
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
+        raise VigtoolError(f"could not write {out}: {reason}") from exc
+
+
+def write_export_bytes(out: Path, data: bytes) -> Path:
+    """Write ``data`` to ``out`` privately and atomically; return ``out``."""
+    with export_target(out) as tmp:
+        tmp.write_bytes(data)
+    return out
+
+
+def relative_media_url(media: Path, document: Path) -> str | None:
+    """``media`` relative to the folder of ``document`` as a URL path, or None
+    when there is no relative path (another drive on Windows)."""
+    try:
+        rel = os.path.relpath(media.resolve(), document.resolve().parent)
+    except ValueError:
+        return None
+    url = quote(Path(rel).as_posix(), safe="/")
+    return url if url.startswith("../") else "./" + url
+
+
+def _frame_times(ws: Workspace, rec: Recording) -> FrameTimes | None:
+    try:
+        return ws.frame_times(rec.id)
+    except VigtoolError:
+        return None
+
+
+def _recording_info(rec: Recording, times_known: bool) -> RecordingInfo:
+    return RecordingInfo(
+        id=rec.id,
+        cycle=rec.cycle,
+        original_name=rec.original_name,
+        sha256=rec.sha256,
+        duration_ms=rec.duration_ms,
+        frame_count=rec.frame_count,
+        fps=rec.fps,
+        vfr=rec.vfr,
+        width=rec.width,
+        height=rec.height,
+        rotation=rec.rotation,
+        has_audio=rec.has_audio,
+        status=rec.status.value,
+        times_known=times_known,
+    )
+
+
+def _span(times: FrameTimes | None, start: int, end: int) -> tuple[int | None, int | None]:
+    if times is None or end >= times.frame_count:
+        return None, None
+    return times.span_ms(start, end)
+
+
+def _moment_info(moment: Moment, times: FrameTimes | None, codebook: Codebook) -> MomentInfo:
+    start_ms, end_ms = _span(times, moment.start_frame, moment.end_frame)
+    return MomentInfo(
+        id=moment.id,
+        recording_id=moment.recording_id,
+        start_frame=moment.start_frame,
+        end_frame=moment.end_frame,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        codes=code_refs(moment.codes, codebook),
+        title=moment.title,
+        note=moment.note,
+        strengths=moment.strengths,
+        prompt=moment.prompt,
+        selected_for_review=moment.selected_for_review,
+        review_order=moment.review_order,
+    )

@@ -1,0 +1,163 @@
+"""CSV (one row per moment) and JSON (the whole snapshot) exports.
+
+Both are the practitioner's own exports: they include the private note.
+The CSV is for spreadsheets: UTF-8 with a byte-order mark so Excel reads
+accents and non-Latin scripts correctly, CRLF rows (RFC 4180, the csv
+module's "excel" dialect), and free-text cells that start with ``= + - @``
+prefixed with an apostrophe so Excel shows them as text instead of running
+them as formulas (OWASP's advice on CSV injection). The JSON is checked
+against ``schemas/session-export.schema.json`` before anything is written.
+
+Every writer writes through ``atomic_output``: a failure or a cancel leaves
+no file (and an existing file untouched). No Qt here; any thread.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from functools import cache
+from pathlib import Path
+from typing import Any, Final
+
+from jsonschema import Draft202012Validator
+from jsonschema.exceptions import best_match
+
+from vigtool.errors import VigtoolError
+from vigtool.exports.session import (
+    MomentInfo,
+    SessionExport,
+    export_target,
+    timecode,
+    write_export_bytes,
+)
+from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
+from vigtool.resources import schema_file
+
+SESSION_SCHEMA_NAME = "session-export.schema.json"
+
+CSV_COLUMNS: Final = (
+    "case",
+    "cycle",
+    "recording",
+    "recording_id",
+    "moment_id",
+    "start_frame",
+    "end_frame",
+    "frames",
+    "start_ms",
+    "end_ms",
+    "duration_ms",
+    "start_time",
+    "end_time",
+    "codes",
+    "code_labels",
+    "title",
+    "note",
+    "strengths",
+    "prompt",
+    "selected_for_review",
+    "review_order",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def write_csv(
+    session: SessionExport,
+    out: Path,
+    *,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> Path:
+    """One row per moment, ordered by cycle, recording and start; returns ``out``.
+
+    Codes are ``;``-separated ids with their labels in the same order in
+    ``code_labels``; ``end_frame`` is inclusive and ``end_ms`` exclusive.
+    """
+    recordings = {r.id: r for r in session.recordings}
+    total = len(session.moments)
+    with export_target(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, dialect="excel")
+        writer.writerow(CSV_COLUMNS)
+        for done, moment in enumerate(session.moments, start=1):
+            cancel.raise_if_cancelled()
+            recording = recordings[moment.recording_id]
+            writer.writerow(
+                _csv_row(session.case.code, recording.cycle, recording.original_name, moment)
+            )
+            progress(done, total)
+    return out
+
+
+def session_json(session: SessionExport) -> str:
+    """The snapshot as JSON text, checked against the schema first."""
+    data = session.to_dict()
+    validate_session_data(data)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def write_json(
+    session: SessionExport,
+    out: Path,
+    *,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> Path:
+    """The whole snapshot as UTF-8 JSON (no byte-order mark); returns ``out``."""
+    text = session_json(session)
+    cancel.raise_if_cancelled()
+    return write_export_bytes(out, text.encode("utf-8"))
+
+
+def validate_session_data(data: Any) -> None:
+    """Raise VigtoolError (one line naming the JSON path) unless ``data`` matches the schema."""
+    error = best_match(_session_validator().iter_errors(data))
+    if error is None:
+        return
+    where = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in error.absolute_path)
+    message = " ".join(str(error.message).splitlines())
+    if len(message) > 200:
+        message = message[:199] + "…"
+    raise VigtoolError(f"the session export is not valid at {where.lstrip('.') or 'the top'}: "
+                       f"{message}")
+
+
+@cache
+def _session_validator() -> Any:
+    schema = json.loads(schema_file(SESSION_SCHEMA_NAME).read_text(encoding="utf-8"))
+    Draft202012Validator.check_schema(schema)
+    return Draft202012Validator(schema)
+
+
+def _csv_row(case_code: str, cycle: int, recording_name: str, m: MomentInfo) -> list[str]:
+    return [
+        _text(case_code),
+        str(cycle),
+        _text(recording_name),
+        str(m.recording_id),
+        str(m.id),
+        str(m.start_frame),
+        str(m.end_frame),
+        str(m.frame_count),
+        _number(m.start_ms),
+        _number(m.end_ms),
+        _number(m.duration_ms),
+        "" if m.start_ms is None else timecode(m.start_ms),
+        "" if m.end_ms is None else timecode(m.end_ms),
+        ";".join(m.code_ids),
+        _text("; ".join(code.label for code in m.codes)),
+        _text(m.title),
+        _text(m.note),
+        _text(m.strengths),
+        _text(m.prompt),
+        "yes" if m.selected_for_review else "no",
+        _number(m.review_order),
+    ]
+
+
+def _number(value: int | None) -> str:
+    return "" if value is None else str(value)
+
+
+def _text(value: str) -> str:
+    """Free text, made safe to open in a spreadsheet (see the module docstring)."""
+    return "'" + value if value.startswith(_FORMULA_STARTS) else value
