@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from vigtool import __version__
+from vigtool import __version__, cli_exports
 from vigtool.errors import VigtoolError
 from vigtool.jobs import Progress, no_progress
 
@@ -47,6 +47,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video", type=Path)
     p.add_argument("--frame", type=int, required=True, metavar="N", help="0-based frame number")
     p.add_argument("--out", type=Path, required=True, help="output .png or .jpg")
+
+    cli_exports.add_parsers(sub)
 
     p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
     p.add_argument("video", type=Path, nargs="?", help="a video to open (imported if new)")
@@ -91,6 +93,12 @@ def _run(args: argparse.Namespace) -> int:
         return _frame(args.video, args.frame, args.out)
     if args.command == "demo":
         return _demo(args.workspace, gui=not args.no_gui)
+    if args.command == "cut":
+        return cli_exports.run_cut(args, terminal_progress("cutting"))
+    if args.command == "export":
+        return cli_exports.run_export(args, terminal_progress(f"exporting {args.kind}"))
+    if args.command == "import-eaf":
+        return cli_exports.run_import_eaf(args, terminal_progress("importing"))
     if args.command == "review":
         return _review(args.workspace, args.case, args.cycle)
     if args.command == "gui":

@@ -655,6 +655,11 @@ class Workspace:
             [utc_now(), action, case_id, detail],
         )
 
+    def record_event(self, action: str, case_id: int | None, detail: str) -> None:
+        """Add a line to the audit log (exports, purges, consent...): kept, never undone."""
+        with self._lock, self._db.atomic():
+            self._audit(action, case_id, detail)
+
     def audit_log(self, case_id: int | None = None) -> list[AuditEntry]:
         if case_id is None:
             found = self._rows("SELECT * FROM audit_log ORDER BY id")

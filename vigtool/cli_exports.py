@@ -1,0 +1,141 @@
+"""The export and import commands of ``vigtool`` (``cut``, ``export ...``, ``import-eaf``).
+
+Each opens the workspace, finds the case, runs one core export with a
+progress line on the terminal, and prints where the result went. Errors are
+VigtoolErrors, which cli.main turns into one ``error: ...`` line.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from vigtool.errors import VigtoolError
+from vigtool.workspace import DuplicateRecording, Workspace
+
+EXPORT_KINDS = ("clips", "reel", "stills", "csv", "json", "eaf", "vtt", "summary")
+
+
+def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("cut", help="cut frames A..B of a video into an MP4 with sound")
+    p.add_argument("video", type=Path)
+    p.add_argument("--start-frame", type=int, required=True, metavar="A")
+    p.add_argument("--end-frame", type=int, required=True, metavar="B", help="inclusive")
+    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--no-smart", action="store_true", help="re-encode everything")
+
+    p = sub.add_parser("export", help="export a case: clips, reel, stills, summary or data")
+    p.add_argument("kind", choices=EXPORT_KINDS)
+    p.add_argument("--workspace", type=Path, required=True)
+    p.add_argument("--case", required=True, metavar="CODE")
+    p.add_argument("--cycle", type=int)
+    p.add_argument("--out", type=Path, required=True,
+                   help="a folder for clips/stills/eaf, else a file")
+    p.add_argument("--captions", choices=("none", "soft", "burn"), default="none",
+                   help="clips: the strengths wording as subtitles or burned in")
+    p.add_argument("--pad", type=int, default=0, metavar="MS", help="clips: time added each side")
+    p.add_argument("--fade", type=int, default=0, metavar="MS", help="clips: fade in and out")
+    p.add_argument("--all", action="store_true", help="clips: every moment, not just chosen")
+    p.add_argument("--no-titles", action="store_true", help="reel: no title cards")
+    p.add_argument("--audience", choices=("family", "practitioner"), default="family",
+                   help="summary: the family's version or the practitioner's record")
+
+    p = sub.add_parser("import-eaf", help="import an ELAN .eaf file's annotations as moments")
+    p.add_argument("eaf", type=Path)
+    p.add_argument("--workspace", type=Path, required=True)
+    p.add_argument("--case", required=True, metavar="CODE")
+    p.add_argument("--video", type=Path, required=True)
+    p.add_argument("--cycle", type=int, default=1)
+
+
+def run_cut(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
+    from vigtool.media.cut import CutOptions, cut_clip
+    from vigtool.media.frame_index import build_frame_index
+
+    index = build_frame_index(args.video)
+    result = cut_clip(args.video, index, args.start_frame, args.end_frame, args.out,
+                      options=CutOptions(smart=not args.no_smart), progress=progress)
+    how = "smart cut" if result.smart else "re-encoded"
+    print(f"{result.frames} frames ({how}, {result.seconds:.2f} s) written to {result.path}")
+    return 0
+
+
+def _open(workspace: Path) -> Workspace:
+    if not (workspace / "workspace.db").is_file():
+        raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
+    return Workspace.open(workspace)
+
+
+def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
+    with _open(args.workspace) as ws:
+        case = ws.case_by_code(args.case)
+        written = _export(ws, case.id, args, progress)
+    for path in written:
+        print(path)
+    return 0
+
+
+def _export(ws: Workspace, case_id: int, args: argparse.Namespace, progress) -> list[Path]:  # type: ignore[no-untyped-def]
+    kind, out, cycle = args.kind, args.out, args.cycle
+    if kind in ("clips", "reel", "stills"):
+        from vigtool.exports import media_exports
+        from vigtool.media.cut import CutOptions
+
+        if kind == "clips":
+            options = CutOptions(
+                pad_before_ms=args.pad, pad_after_ms=args.pad, fade_ms=args.fade,
+                caption_mode="burn" if args.captions == "burn" else "soft",
+            )
+            return media_exports.export_clips(
+                ws, case_id, cycle, out, options=options, captions=args.captions != "none",
+                everything=args.all, progress=progress)
+        if kind == "reel":
+            return [media_exports.export_reel(ws, case_id, cycle, out,
+                                              title_cards=not args.no_titles, progress=progress)]
+        return media_exports.export_stills(ws, case_id, cycle, out, progress=progress)
+    if kind == "summary":
+        from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+        from vigtool.report.export import export_summary
+
+        return [export_summary(ws, case_id, cycle, out, audience=args.audience,
+                               codebook=builtin_codebook(DEFAULT_CODEBOOK_ID))]
+    from vigtool.exports import eaf, subtitles, tabular
+    from vigtool.exports.session import build_session
+
+    session = build_session(ws, case_id, cycle)
+    if kind == "csv":
+        written = [tabular.write_csv(session, out, progress=progress)]
+    elif kind == "json":
+        written = [tabular.write_json(session, out)]
+    else:
+        recordings = [r.id for r in ws.recordings(case_id) if cycle is None or r.cycle == cycle]
+        if not recordings:
+            raise VigtoolError("this case has no recordings in that cycle")
+        single = len(recordings) == 1 and out.suffix.lower() in (".eaf", ".vtt")
+        written = []
+        for rid in recordings:
+            target = out if single else out / f"recording-{rid}.{kind}"
+            if kind == "eaf":
+                written.append(eaf.write_eaf(session, rid, target,
+                                             media_path=ws.media_path(ws.recording(rid))))
+            else:
+                written.append(subtitles.write_webvtt(session, rid, target))
+    ws.record_event("export", case_id, f"{kind} to {out}")
+    return written
+
+
+def run_import_eaf(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
+    from vigtool.exports.eaf_import import import_eaf
+
+    with _open(args.workspace) as ws:
+        case = ws.case_by_code(args.case)
+        try:
+            recording = ws.import_recording(case.id, cycle=args.cycle, path=args.video,
+                                            progress=progress)
+        except DuplicateRecording as dup:
+            recording = dup.existing
+        report = import_eaf(ws, args.eaf, case.id, recording.id, progress=progress)
+        ws.record_event("import-eaf", case.id, f"{args.eaf.name} onto recording {recording.id}")
+    for line in report.lines():
+        print(line)
+    return 0

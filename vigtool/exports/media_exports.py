@@ -1,0 +1,168 @@
+"""Export a case's chosen moments as clips, one highlight reel, or stills.
+
+What leaves the laptop is what the parent may see: by default only the
+moments chosen for the shared review, in review order, named by case code,
+cycle and order (never a family's name). Every file is written atomically
+and every export is recorded in the workspace's audit log.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from vigtool.domain.records import Moment, Recording, RecordingStatus
+from vigtool.errors import VigtoolError
+from vigtool.exports.naming import clip_name, reel_name, still_name
+from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
+from vigtool.media.cut import CutOptions, cut_clip
+from vigtool.media.reel import ReelSegment, make_reel
+from vigtool.media.stills import STILL_FORMATS, with_caption, write_still
+from vigtool.privacy.files import private_dir
+from vigtool.review_plan import review_plan
+from vigtool.workspace import Workspace
+
+
+@dataclass(frozen=True)
+class Chosen:
+    """One moment to export, with its place in the review order."""
+
+    order: int
+    moment: Moment
+    recording: Recording
+
+
+def chosen_moments(
+    ws: Workspace, case_id: int, cycle: int | None, *, everything: bool = False
+) -> list[Chosen]:
+    """The moments chosen for review (or, with ``everything``, all of them), in order."""
+    if everything:
+        moments = [m for r in ws.recordings(case_id) if cycle is None or r.cycle == cycle
+                   for m in ws.moments(r.id)]
+    else:
+        moments = ws.review_moments(case_id, cycle)
+    chosen = []
+    for order, moment in enumerate(moments, start=1):
+        recording = ws.recording(moment.recording_id)
+        if recording.status is not RecordingStatus.PRESENT:
+            raise VigtoolError(
+                f"the film for moment {order} ({recording.original_name}) is "
+                f"{recording.status.value}; locate it before exporting"
+            )
+        chosen.append(Chosen(order, moment, recording))
+    if not chosen:
+        raise VigtoolError("no moments are chosen for review in this case and cycle "
+                           "(select a moment and press R to choose it)")
+    return chosen
+
+
+def export_clips(
+    ws: Workspace,
+    case_id: int,
+    cycle: int | None,
+    folder: Path,
+    *,
+    options: CutOptions = CutOptions(),
+    captions: bool = False,
+    everything: bool = False,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> list[Path]:
+    """One MP4 per chosen moment; ``captions`` puts each moment's strengths wording on it."""
+    case = ws.case(case_id)
+    chosen = chosen_moments(ws, case_id, cycle, everything=everything)
+    private_dir(folder)
+    written = []
+    for n, item in enumerate(chosen):
+        cancel.raise_if_cancelled()
+        out = folder / clip_name(case.code, item.recording.cycle, item.order)
+        clip_options = options
+        if captions and item.moment.strengths.strip():
+            clip_options = CutOptions(
+                options.pad_before_ms, options.pad_after_ms, options.fade_ms,
+                item.moment.strengths, options.caption_mode, options.smart,
+            )
+
+        def step(done: int, total: int, n: int = n) -> None:
+            progress(n * 1000 + (1000 * done // max(total, 1)), len(chosen) * 1000)
+
+        cut_clip(ws.media_path(item.recording), ws.frame_index(item.recording.id),
+                 item.moment.start_frame, item.moment.end_frame, out,
+                 options=clip_options, progress=step, cancel=cancel)
+        written.append(out)
+    ws.record_event("export", case_id, f"{len(written)} clips to {folder}")
+    return written
+
+
+def export_reel(
+    ws: Workspace,
+    case_id: int,
+    cycle: int | None,
+    out: Path,
+    *,
+    title_cards: bool = True,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> Path:
+    """The chosen moments, in review order, as one MP4 with title cards between them."""
+    case = ws.case(case_id)
+    if out.is_dir():
+        out = out / reel_name(case.code, cycle)
+    segments = [
+        ReelSegment(ws.media_path(c.recording), ws.frame_index(c.recording.id),
+                    c.moment.start_frame, c.moment.end_frame,
+                    c.moment.title or f"Moment {c.order}", None)
+        for c in chosen_moments(ws, case_id, cycle)
+    ]
+    make_reel(segments, out, title_cards=title_cards, progress=progress, cancel=cancel)
+    ws.record_event("export", case_id, f"highlight reel of {len(segments)} moments to {out}")
+    return out
+
+
+def export_stills(
+    ws: Workspace,
+    case_id: int,
+    cycle: int | None,
+    folder: Path,
+    *,
+    fmt: str = ".png",
+    captions: bool = True,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> list[Path]:
+    """The stills chosen inside each review moment (or where each clip pauses), full size."""
+    if fmt not in STILL_FORMATS:
+        raise VigtoolError("stills are saved as .png or .jpg")
+    case = ws.case(case_id)
+    plan = review_plan(ws, case_id, cycle)
+    if not plan:
+        raise VigtoolError("no moments are chosen for review in this case and cycle")
+    private_dir(folder)
+    wanted: list[tuple[Recording, int, str]] = []
+    for item in plan:
+        stills = [s for s in ws.stills(item.recording.id)
+                  if item.moment.start_frame <= s.frame <= item.moment.end_frame]
+        if stills:
+            wanted += [(item.recording, s.frame, s.caption or item.moment.strengths)
+                       for s in stills]
+        else:
+            wanted.append((item.recording, item.pause_frame, item.moment.strengths))
+    written = []
+    readers = {}
+    try:
+        for n, (recording, frame, caption) in enumerate(wanted, start=1):
+            cancel.raise_if_cancelled()
+            if recording.id not in readers:
+                readers[recording.id] = ws.open_reader(recording.id, prefetch=False)
+            rgb = readers[recording.id].frame(frame)
+            if captions:
+                rgb = with_caption(rgb, caption)
+            out = folder / still_name(case.code, recording.cycle, n, fmt)
+            write_still(rgb, out)
+            written.append(out)
+            progress(n, len(wanted))
+    finally:
+        for reader in readers.values():
+            reader.close()
+    ws.record_event("export", case_id, f"{len(written)} stills to {folder}")
+    return written
