@@ -11,9 +11,8 @@ import argparse
 from pathlib import Path
 
 from vigtool.errors import VigtoolError
+from vigtool.exports.request import EXPORT_KINDS
 from vigtool.workspace import DuplicateRecording, Workspace
-
-EXPORT_KINDS = ("clips", "reel", "stills", "csv", "json", "eaf", "vtt", "summary")
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -67,61 +66,19 @@ def _open(workspace: Path) -> Workspace:
 
 
 def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
+    from vigtool.exports.request import ExportRequest, run_export
+
     with _open(args.workspace) as ws:
         case = ws.case_by_code(args.case)
-        written = _export(ws, case.id, args, progress)
+        request = ExportRequest(
+            kind=args.kind, case_id=case.id, cycle=args.cycle, out=args.out,
+            captions=args.captions, pad_ms=args.pad, fade_ms=args.fade, everything=args.all,
+            title_cards=not args.no_titles, audience=args.audience,
+        )
+        written = run_export(ws, request, progress=progress)
     for path in written:
         print(path)
     return 0
-
-
-def _export(ws: Workspace, case_id: int, args: argparse.Namespace, progress) -> list[Path]:  # type: ignore[no-untyped-def]
-    kind, out, cycle = args.kind, args.out, args.cycle
-    if kind in ("clips", "reel", "stills"):
-        from vigtool.exports import media_exports
-        from vigtool.media.cut import CutOptions
-
-        if kind == "clips":
-            options = CutOptions(
-                pad_before_ms=args.pad, pad_after_ms=args.pad, fade_ms=args.fade,
-                caption_mode="burn" if args.captions == "burn" else "soft",
-            )
-            return media_exports.export_clips(
-                ws, case_id, cycle, out, options=options, captions=args.captions != "none",
-                everything=args.all, progress=progress)
-        if kind == "reel":
-            return [media_exports.export_reel(ws, case_id, cycle, out,
-                                              title_cards=not args.no_titles, progress=progress)]
-        return media_exports.export_stills(ws, case_id, cycle, out, progress=progress)
-    if kind == "summary":
-        from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
-        from vigtool.report.export import export_summary
-
-        return [export_summary(ws, case_id, cycle, out, audience=args.audience,
-                               codebook=builtin_codebook(DEFAULT_CODEBOOK_ID))]
-    from vigtool.exports import eaf, subtitles, tabular
-    from vigtool.exports.session import build_session
-
-    session = build_session(ws, case_id, cycle)
-    if kind == "csv":
-        written = [tabular.write_csv(session, out, progress=progress)]
-    elif kind == "json":
-        written = [tabular.write_json(session, out)]
-    else:
-        recordings = [r.id for r in ws.recordings(case_id) if cycle is None or r.cycle == cycle]
-        if not recordings:
-            raise VigtoolError("this case has no recordings in that cycle")
-        single = len(recordings) == 1 and out.suffix.lower() in (".eaf", ".vtt")
-        written = []
-        for rid in recordings:
-            target = out if single else out / f"recording-{rid}.{kind}"
-            if kind == "eaf":
-                written.append(eaf.write_eaf(session, rid, target,
-                                             media_path=ws.media_path(ws.recording(rid))))
-            else:
-                written.append(subtitles.write_webvtt(session, rid, target))
-    ws.record_event("export", case_id, f"{kind} to {out}")
-    return written
 
 
 def run_import_eaf(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]

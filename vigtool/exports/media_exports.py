@@ -62,13 +62,14 @@ def export_clips(
     cycle: int | None,
     folder: Path,
     *,
-    options: CutOptions = CutOptions(),
+    options: CutOptions | None = None,
     captions: bool = False,
     everything: bool = False,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[Path]:
     """One MP4 per chosen moment; ``captions`` puts each moment's strengths wording on it."""
+    options = options or CutOptions()
     case = ws.case(case_id)
     chosen = chosen_moments(ws, case_id, cycle, everything=everything)
     private_dir(folder)

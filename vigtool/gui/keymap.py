@@ -64,6 +64,8 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("edit.redo", "Redo", ("Ctrl+Shift+Z", "Ctrl+Y"), EDITING),
     KeyBinding("app.review", "Shared Review...", ("F5",), APP,
                "Show the chosen clips to the parent, full screen"),
+    KeyBinding("app.export", "Export...", ("Ctrl+E",), APP,
+               "Clips, stills, a highlight film, the session summary or data"),
     KeyBinding("app.open_video", "Import Video...", ("Ctrl+O",), APP),
     KeyBinding("app.open_workspace", "Open Workspace...", ("Ctrl+Shift+O",), APP),
     KeyBinding("app.shortcuts", "Keyboard Shortcuts", ("F1", "?"), APP),

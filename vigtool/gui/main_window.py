@@ -159,6 +159,7 @@ class MainWindow(QMainWindow):
             "app.open_workspace": self._choose_workspace,
             "app.shortcuts": self._show_shortcuts,
             "app.review": self.open_review,
+            "app.export": self.open_export,
             "app.theme": self._toggle_theme,
             "app.quit": self.close,
         }
@@ -190,8 +191,8 @@ class MainWindow(QMainWindow):
 
     def _build_menus(self) -> None:
         menus: dict[str, list[str | None]] = {
-            "File": ["app.open_video", "app.open_workspace", None, "app.review", None,
-                     "app.quit"],
+            "File": ["app.open_video", "app.open_workspace", None, "app.review",
+                     "app.export", None, "app.quit"],
             "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
             "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
                      "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",
@@ -478,6 +479,36 @@ class MainWindow(QMainWindow):
 
     def _review_closed(self) -> None:
         self._review = None
+
+    def open_export(self) -> None:
+        from vigtool.exports.request import run_export
+        from vigtool.gui.export_dialog import ExportDialog, reveal
+
+        if self.recording_id is None:
+            self.say("Open a recording first: exports are made per case and cycle")
+            return
+        recording = self.workspace.recording(self.recording_id)
+        case = self.workspace.case(recording.case_id)
+        folder = self.workspace.root / "exports" / f"{case.code}-c{recording.cycle}"
+        dialog = ExportDialog(folder, case.code, recording.cycle, self)
+        if dialog.exec() != ExportDialog.DialogCode.Accepted:
+            return
+        request = dialog.request(case.id)
+        ws = self.workspace
+
+        def done(paths: list[Path]) -> None:
+            self.say(f"Exported {len(paths)} file{'s' if len(paths) != 1 else ''} to "
+                     f"{request.out}")
+            if paths:
+                reveal(paths[0])
+
+        job = run_with_progress(
+            self, "Exporting...",
+            lambda progress, cancel: run_export(ws, request, progress=progress, cancel=cancel),
+            done, self.say,
+        )
+        job.cancelled.connect(lambda: self.say("Export cancelled; nothing was written"))
+        self._track(job)
 
     def _show_shortcuts(self) -> None:
         ShortcutsDialog(self.codebook, self).exec()
