@@ -1,4 +1,4 @@
-"""The export dialog builds the right request; exporting runs off the GUI thread and cancels cleanly."""
+"""The export dialog builds the right request; exports run in the background and cancel cleanly."""
 
 from __future__ import annotations
 
