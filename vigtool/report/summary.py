@@ -1,0 +1,293 @@
+"""The session summary: the data (``build_summary``) and its words (``render_html``). No Qt.
+
+Two audiences. The family's version holds only what a parent should keep:
+the helping question and reflections in their own words, the chosen moments
+with their pictures and strengths wording, what to look for next time, and
+progress across cycles. The practitioner's record adds codes, timings,
+chains and the practitioner's notes. The family's data has no place for the
+notes at all (``SummaryMoment.detail`` is None), so no template slip can
+show them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from functools import cache
+from typing import Literal, get_args
+
+import jinja2
+from markupsafe import Markup
+
+from vigtool.codebook import Codebook
+from vigtool.domain.chains import chain_stats
+from vigtool.domain.records import Moment, Recording
+from vigtool.errors import InvalidEdit, NotFound, VigtoolError
+from vigtool.report import i18n
+from vigtool.report.charts import SVG_NAMESPACE, Chart, progress_charts
+from vigtool.report.i18n import N_
+from vigtool.report.pictures import Picture, PictureTaker
+from vigtool.report.progress import Progress, measure_progress
+from vigtool.workspace import Workspace
+
+Audience = Literal["family", "practitioner"]
+AUDIENCES: tuple[Audience, ...] = get_args(Audience)
+
+FAMILY_LABELS = {
+    # VIG principles, as a parent would say them
+    "being-attentive": N_("Watching with interest"),
+    "encouraging-initiatives": N_("Waiting and listening"),
+    "receiving-initiatives": N_("Showing you noticed"),
+    "developing-attuned-interactions": N_("Taking turns together"),
+    "guiding": N_("Helping just enough"),
+    "deepening-discussion": N_("Talking it over together"),
+    # Serve and return: five steps (already plain words)
+    "share-the-focus": N_("Share the focus"),
+    "support-and-encourage": N_("Support and encourage"),
+    "name-it": N_("Name it"),
+    "take-turns-and-wait": N_("Take turns, and wait"),
+    "endings-and-beginnings": N_("Practise endings and beginnings"),
+}
+"""Words a parent sees for a code in the progress chart. Codes of other
+codebooks show their own label (and go through the family wording check)."""
+
+
+@dataclass(frozen=True)
+class CodeTag:
+    id: str
+    label: str
+    colour: str
+
+
+@dataclass(frozen=True)
+class MomentDetail:
+    """What only the practitioner's record shows about a moment. Times are None
+    when the recording's frame times cannot be read."""
+
+    codes: tuple[CodeTag, ...]
+    note: str
+    prompt: str
+    recording_name: str
+    recording_status: str
+    start_frame: int
+    end_frame: int
+    start_ms: int | None
+    end_ms: int | None
+    turns: int
+    longest_chain: int | None
+
+
+@dataclass(frozen=True)
+class SummaryMoment:
+    id: int
+    number: int
+    title: str
+    strengths: str
+    pictures: tuple[Picture, ...]
+    reflections: tuple[str, ...]
+    detail: MomentDetail | None
+
+
+@dataclass(frozen=True)
+class SummaryData:
+    """Everything one summary shows, before it is put into words.
+
+    ``reflections`` are the parent's words that are not about one chosen
+    moment; ``reviewed_on`` is the day of the last reflection written down
+    (ISO date) or None; ``cycle_note`` is empty in the family version.
+    """
+
+    audience: Audience
+    case_id: int
+    case_code: str
+    cycle: int
+    helping_question: str
+    moments: tuple[SummaryMoment, ...]
+    reflections: tuple[str, ...]
+    goals: tuple[str, ...]
+    progress: Progress
+    reviewed_on: str | None
+    made_at: str
+    codebook_name: str
+    cycle_note: str
+
+    @property
+    def family(self) -> bool:
+        return self.audience == "family"
+
+
+def build_summary(
+    ws: Workspace,
+    case_id: int,
+    cycle: int | None = None,
+    *,
+    audience: Audience,
+    codebook: Codebook,
+) -> SummaryData:
+    """Gather one cycle's summary (the latest cycle with a recording when ``cycle`` is None).
+
+    Reads pictures from the recordings (readers are closed before returning).
+    Raises NotFound for an unknown case or cycle, InvalidEdit when the family
+    version has no moment chosen for review.
+    """
+    if audience not in AUDIENCES:
+        raise VigtoolError(f"a summary is for 'family' or 'practitioner', not {audience!r}")
+    case = ws.case(case_id)
+    recordings = ws.recordings(case_id)
+    cycle = _which_cycle(ws, case_id, case.code, recordings, cycle)
+    family = audience == "family"
+    chosen = _chosen_moments(ws, [r for r in recordings if r.cycle == cycle])
+    if family and not chosen:
+        raise InvalidEdit(
+            f"no moment of case {case.code}, cycle {cycle} is chosen for review yet: "
+            "choose the moments to share first"
+        )
+    reflections = [r for r in ws.reflections(case_id, cycle) if r.text.strip()]
+    chosen_ids = {m.id for m in chosen}
+    with PictureTaker(ws) as camera:
+        moments = tuple(
+            SummaryMoment(
+                id=m.id,
+                number=n,
+                title=m.title.strip(),
+                strengths=m.strengths.strip(),
+                pictures=camera.pictures(m),
+                reflections=tuple(r.text.strip() for r in reflections if r.moment_id == m.id),
+                detail=None if family else _detail(ws, m, codebook),
+            )
+            for n, m in enumerate(chosen, start=1)
+        )
+    cycle_note = next((c.note for c in ws.cycles(case_id) if c.number == cycle), "")
+    return SummaryData(
+        audience=audience,
+        case_id=case.id,
+        case_code=case.code,
+        cycle=cycle,
+        helping_question=case.helping_question.strip(),
+        moments=moments,
+        reflections=tuple(r.text.strip() for r in reflections if r.moment_id not in chosen_ids),
+        goals=tuple(g.text.strip() for g in ws.goals(case_id, cycle) if g.text.strip()),
+        progress=measure_progress(ws, case_id, cycle, codebook, known_only=family),
+        reviewed_on=max((r.created_at[:10] for r in reflections), default=None),
+        made_at=datetime.now().astimezone().isoformat(timespec="minutes"),
+        codebook_name=codebook.name,
+        cycle_note="" if family else cycle_note.strip(),
+    )
+
+
+def _which_cycle(
+    ws: Workspace, case_id: int, code: str, recordings: list[Recording], cycle: int | None
+) -> int:
+    numbers = {r.cycle for r in recordings} | {c.number for c in ws.cycles(case_id)}
+    if cycle is None:
+        if not numbers:
+            raise NotFound(f"case {code} has no recordings yet: import a film first")
+        return max(numbers)
+    if cycle not in numbers:
+        known = ", ".join(str(n) for n in sorted(numbers)) or "none yet"
+        raise NotFound(f"case {code} has no cycle {cycle} (cycles: {known})")
+    return cycle
+
+
+def _chosen_moments(ws: Workspace, recordings: list[Recording]) -> list[Moment]:
+    """The cycle's moments chosen for review, in review order (unordered ones last)."""
+    chosen = [m for r in recordings for m in ws.moments(r.id) if m.selected_for_review]
+    return sorted(
+        chosen,
+        key=lambda m: (m.review_order is None, m.review_order or 0, m.recording_id, m.start_frame),
+    )
+
+
+def _detail(ws: Workspace, moment: Moment, codebook: Codebook) -> MomentDetail:
+    recording = ws.recording(moment.recording_id)
+    turns = ws.turns(recording.id, moment.id)
+    start_ms = end_ms = longest = None
+    try:
+        times = ws.frame_times(recording.id)
+        after = moment.end_frame + 1
+        start_ms = times.frame_to_ms(moment.start_frame)
+        end_ms = times.frame_to_ms(after) if after < times.frame_count else times.end_ms
+        longest = chain_stats(turns, times).longest_chain if turns else None
+    except VigtoolError:
+        pass  # the frame index cannot be rebuilt without the media
+    return MomentDetail(
+        codes=tuple(_code_tag(codebook, c) for c in moment.codes),
+        note=moment.note.strip(),
+        prompt=moment.prompt.strip(),
+        recording_name=recording.original_name,
+        recording_status=recording.status.value,
+        start_frame=moment.start_frame,
+        end_frame=moment.end_frame,
+        start_ms=start_ms,
+        end_ms=end_ms,
+        turns=len(turns),
+        longest_chain=longest,
+    )
+
+
+def _code_tag(codebook: Codebook, code_id: str) -> CodeTag:
+    try:
+        code = codebook.code(code_id)
+    except NotFound:
+        return CodeTag(code_id, code_id, "#8C8C8C")
+    return CodeTag(code.id, code.label, code.colour)
+
+
+# -- words ------------------------------------------------------------------------------
+
+
+def render_html(data: SummaryData, *, for_print: bool = False, language: str | None = None) -> str:
+    """The summary as one self-contained HTML page (pictures and charts inline, no links).
+
+    ``for_print`` gives the variant Qt's rich-text engine lays out for the PDF:
+    tables instead of modern CSS, charts as SVG images rather than inline SVG.
+    ``language`` picks the translation (the user's locale when None).
+    """
+    t = i18n.translations(language)
+    family = data.family
+    labels = {
+        code.id: t.gettext(FAMILY_LABELS[code.id]) if family and code.id in FAMILY_LABELS
+        else code.label
+        for code in data.progress.codes
+    }
+    charts = progress_charts(data.progress, labels, t, family=family)
+    template = _environment(language).get_template(
+        "summary_print.html.j2" if for_print else "summary.html.j2"
+    )
+    return template.render(
+        data=data,
+        family=family,
+        charts=charts,
+        inline_svg=_inline_svg,
+        long_date=lambda iso: i18n.long_date(iso, t.gettext),
+        clock=_clock,
+        lang=language or "en",
+    )
+
+
+def _inline_svg(chart: Chart) -> Markup:
+    """The chart's SVG inside HTML, where it needs no namespace (so the page holds no URL)."""
+    # Safe: charts.py builds the SVG from escaped parts.
+    return Markup(chart.svg.replace(f' xmlns="{SVG_NAMESPACE}"', "", 1))
+
+
+@cache
+def _environment(language: str | None) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.PackageLoader("vigtool.report", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        extensions=["jinja2.ext.i18n"],
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
+    return env
+
+
+def _clock(ms: int | None) -> str:
+    """"1:04.32" (minutes:seconds.hundredths), or "?" when unknown."""
+    if ms is None:
+        return "?"
+    minutes, rest = divmod(ms, 60_000)
+    return f"{minutes}:{rest / 1000:05.2f}"
