@@ -104,3 +104,16 @@ def test_with_nothing_chosen_it_says_what_to_do(qtbot: QtBot, tmp_path: Path) ->
     assert window.stage.surface._message == NOTHING_CHOSEN
     window.close()
     ws.close()
+
+
+def test_the_gallery_shows_the_cycles_stills_big(
+    qtbot: QtBot, prepared: tuple[Workspace, int, list[int]]
+) -> None:
+    ws, case_id, _ = prepared
+    window = _window(qtbot, ws, case_id)
+    window.show_gallery()
+    assert [s.caption for s in window.gallery.stills] == ["A smile"]
+    qtbot.waitUntil(lambda: window.gallery.picture.has_image(), timeout=5000)
+    assert read_frame_number(qimage_to_rgb(window.gallery.picture._image)) == 12
+    assert window.gallery.picture._overlay == "A smile"
+    window.close()

@@ -28,6 +28,7 @@ SAVE_AFTER_MS = 700
 class ReviewNotes(QWidget):
     secondScreenToggled = Signal(bool)
     closingRequested = Signal()
+    galleryRequested = Signal()
     stillRequested = Signal()
 
     def __init__(self, workspace: Workspace, case_id: int, cycle: int,
@@ -71,6 +72,8 @@ class ReviewNotes(QWidget):
         self.screen_button = QPushButton("Show clips on a second screen")
         self.screen_button.setCheckable(True)
         self.screen_button.toggled.connect(self.secondScreenToggled.emit)
+        self.gallery_button = QPushButton("Pictures from this film")
+        self.gallery_button.clicked.connect(self.galleryRequested.emit)
         self.closing_button = QPushButton("Closing: question and next steps")
         self.closing_button.clicked.connect(self.closingRequested.emit)
 
@@ -91,6 +94,7 @@ class ReviewNotes(QWidget):
         layout.addSpacing(8)
         layout.addWidget(self.still_button)
         layout.addWidget(self.screen_button)
+        layout.addWidget(self.gallery_button)
         layout.addWidget(self.closing_button)
 
     def show_item(self, item: ReviewItem | None) -> None:

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QW
 
 from vigtool.gui.player_controller import PlayerController
 from vigtool.gui.review_closing import ReviewClosing
+from vigtool.gui.review_gallery import ReviewGallery
 from vigtool.gui.review_notes import ReviewNotes
 from vigtool.gui.review_stage import ReviewStage
 from vigtool.review_plan import ReviewItem, review_plan
@@ -47,6 +48,7 @@ class ReviewWindow(QWidget):
 
         self.stage = ReviewStage()
         self.closing = ReviewClosing(workspace, case_id, cycle)
+        self.gallery = ReviewGallery(workspace, case_id, cycle)
         self.notes = ReviewNotes(workspace, case_id, cycle)
         self.player = PlayerController(self.stage.surface, vlc, self)
         self.pages = QStackedWidget()
@@ -59,6 +61,7 @@ class ReviewWindow(QWidget):
         self.pages.addWidget(self.stage_slot)
         self.pages.addWidget(self.closing)
         self.pages.addWidget(self.away)
+        self.pages.addWidget(self.gallery)
         splitter = QSplitter(Qt.Orientation.Horizontal)
         splitter.addWidget(self.pages)
         splitter.addWidget(self.notes)
@@ -78,9 +81,11 @@ class ReviewWindow(QWidget):
         self.player.spanFinished.connect(self._clip_finished)
         self.player.problem.connect(self.stage.surface.show_message)
         self.notes.closingRequested.connect(self.show_closing)
+        self.notes.galleryRequested.connect(self.show_gallery)
         self.notes.secondScreenToggled.connect(self.set_second_screen)
         self.notes.stillRequested.connect(self._keep_still)
         self.closing.backRequested.connect(lambda: self.go(max(self.index, 0)))
+        self.gallery.backRequested.connect(lambda: self.go(max(self.index, 0)))
         self._add_keys()
         self.resize(1440, 900)
         if self.plan:
@@ -159,6 +164,11 @@ class ReviewWindow(QWidget):
         if item is not None:
             self.workspace.add_still(item.recording.id, frame=self.player.frame)
 
+    def show_gallery(self) -> None:
+        self.player.pause()
+        self.gallery.load()
+        self.pages.setCurrentWidget(self.gallery)
+
     def show_closing(self) -> None:
         self.player.pause()
         self.notes.show_item(None)
@@ -210,6 +220,7 @@ class ReviewWindow(QWidget):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.notes.save_now()
+        self.gallery.shutdown()
         if self._stage_window is not None:
             self.set_second_screen(False)
         self.player.shutdown()
