@@ -1,0 +1,259 @@
+"""Cut one moment of a recording into an MP4 (H.264 + AAC) a parent can watch on a phone.
+
+The clip holds exactly frames A..B of the source (after padding), with the
+source's own frame timestamps (variable frame rate stays variable), its
+display rotation, and its sound trimmed to the same span. H.264 sources are
+smart-cut when nothing has to be drawn on the picture (see ``smartcut.py``);
+everything else, and any span the smart path is not sure about, is
+re-encoded with libx264.
+
+Threading: ``cut_clip`` is a long task for a worker thread; it touches no
+UI and reports through ``progress`` and ``cancel`` (see ``vigtool.jobs``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Literal, Protocol
+
+import av
+import av.container
+from av.video.stream import VideoStream
+
+from vigtool.errors import MediaError, VigtoolError
+from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
+from vigtool.media.audiotrack import AacTrack, audio_format_of, faded, mux_in_step, span_samples
+from vigtool.media.encode import (
+    EncodedStream,
+    Shape,
+    SourceFacts,
+    VideoPacket,
+    add_caption_track,
+    add_h264_stream,
+    check_span,
+    export_errors,
+    frame_durations,
+    mux_caption,
+    open_mp4,
+    sensible_rate,
+    shaped_span,
+)
+from vigtool.media.frame_index import FrameIndex
+from vigtool.media.looks import Look, fade_gain
+from vigtool.media.opening import open_video
+from vigtool.media.smartcut import SmartCutUnsafe, SmartWriter, plan_smart
+from vigtool.media.textdraw import caption_band
+from vigtool.privacy.files import atomic_output
+
+
+@dataclass(frozen=True)
+class CutOptions:
+    """How to cut a clip.
+
+    ``pad_before_ms``/``pad_after_ms`` widen the span (clamped to the
+    recording); ``fade_ms`` fades picture and sound in from black/silence and
+    out again; ``caption`` is the parent-facing wording, burnt into the
+    picture or added as a subtitle track (``caption_mode``); ``smart`` allows
+    copying whole GOPs of H.264 sources instead of re-encoding them.
+    """
+
+    pad_before_ms: int = 0
+    pad_after_ms: int = 0
+    fade_ms: int = 0
+    caption: str | None = None
+    caption_mode: Literal["burn", "soft"] = "soft"
+    smart: bool = True
+
+
+@dataclass(frozen=True)
+class CutResult:
+    """The clip written: its frames, whether GOPs were copied, its length in seconds."""
+
+    path: Path
+    frames: int
+    smart: bool
+    seconds: float
+    has_audio: bool
+
+
+def padded_span(index: FrameIndex, first: int, last: int, before_ms: int, after_ms: int
+                ) -> tuple[int, int]:
+    """Frames ``first..last`` widened to cover ``before_ms`` earlier and ``after_ms`` later."""
+    times = index.times
+    start = times.ms_to_frame(times.frame_to_ms(first) - before_ms)
+    end = times.ms_to_frame(times.frame_end_ms(last) + after_ms - 1)
+    return start, end
+
+
+def cut_clip(
+    source: Path,
+    index: FrameIndex,
+    start_frame: int,
+    end_frame: int,
+    out: Path,
+    *,
+    options: CutOptions = CutOptions(),
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> CutResult:
+    """Write frames ``start_frame..end_frame`` (inclusive, padded per ``options``) to ``out``.
+
+    ``out`` appears only when complete; a cancel (``Cancelled``), an error
+    or a full disk leaves nothing there. Raises VigtoolError/MediaError with
+    one plain line.
+    """
+    _check_options(options)
+    check_span(index, start_frame, end_frame)
+    first, last = padded_span(
+        index, start_frame, end_frame, options.pad_before_ms, options.pad_after_ms
+    )
+    tb = Fraction(*index.time_base)
+    end_pts = int(index.pts[last]) + frame_durations(index, last, last)[0]
+    seconds = (end_pts - int(index.pts[first])) * tb
+    with export_errors(out), open_video(source) as container:
+        stream = container.streams.video[0]
+        if stream.index != index.stream_index:
+            raise MediaError(f"{source.name} changed since it was indexed; import it again")
+        facts = SourceFacts.read(container, stream)
+        clip = _Clip(source, first, last, int(index.pts[first]) * tb, seconds, options, facts)
+        with atomic_output(out) as tmp:
+            smart = False
+            plan = plan_smart(index, first, last) if _smart_allowed(options, facts) else None
+            if plan is not None:
+                try:
+                    _write(tmp, SmartWriter(container, stream, index, plan, facts.rotation),
+                           clip, progress, cancel)
+                    smart = True
+                except SmartCutUnsafe:
+                    stream.codec_context.flush_buffers()
+            if not smart:
+                writer = _Reencoder(container, stream, index, clip)
+                _write(tmp, writer, clip, progress, cancel)
+    return CutResult(out, last - first + 1, smart, float(seconds), facts.audio is not None)
+
+
+def _check_options(options: CutOptions) -> None:
+    if min(options.pad_before_ms, options.pad_after_ms) < 0:
+        raise VigtoolError("padding before or after a clip cannot be negative")
+    if options.fade_ms < 0:
+        raise VigtoolError("a fade cannot be shorter than nothing")
+    if options.caption_mode not in ("burn", "soft"):
+        raise VigtoolError(f"caption mode must be 'burn' or 'soft', not {options.caption_mode!r}")
+
+
+def _smart_allowed(options: CutOptions, facts: SourceFacts) -> bool:
+    """Smart cut needs progressive 8-bit 4:2:0 H.264 and nothing drawn on the picture."""
+    burn = bool(options.caption) and options.caption_mode == "burn"
+    cuttable = (
+        facts.codec == "h264"
+        and facts.pixel_format in ("yuv420p", "yuvj420p")
+        and not facts.interlaced
+    )
+    return options.smart and cuttable and not burn and options.fade_ms == 0
+
+
+@dataclass(frozen=True)
+class _Clip:
+    source: Path
+    first: int
+    last: int
+    start_s: Fraction  # the first frame's time in the source
+    seconds: Fraction
+    options: CutOptions
+    facts: SourceFacts
+
+    @property
+    def fade_s(self) -> float:
+        return min(self.options.fade_ms / 1000, float(self.seconds) / 2)
+
+
+class _Writer(Protocol):
+    """A way of making a clip's video: the smart cut or the re-encode."""
+
+    def add_stream(self, out: av.container.OutputContainer) -> VideoStream: ...
+
+    def packets(self, progress: Progress, cancel: CancelToken) -> Iterator[VideoPacket]: ...
+
+
+def _write(
+    tmp: Path, writer: _Writer, clip: _Clip, progress: Progress, cancel: CancelToken
+) -> None:
+    """Mux the video packets with the sound and the soft caption into ``tmp``."""
+    options = clip.options
+    with open_mp4(tmp) as out:
+        writer.add_stream(out)
+        track = None
+        if clip.facts.audio is not None:
+            fmt = audio_format_of(clip.facts.audio)
+            count = round(clip.seconds * fmt.rate)
+            track = AacTrack(out, fmt)
+            samples = span_samples(clip.source, clip.start_s, count, fmt)
+            track.queue(faded(samples, count, fmt.rate, clip.fade_s))
+        soft = options.caption if options.caption and options.caption_mode == "soft" else None
+        subtitles = add_caption_track(out) if soft else None
+        mux_in_step(out, writer.packets(progress, cancel), track)
+        if subtitles is not None and soft:
+            mux_caption(out, subtitles, soft, 0.0, float(clip.seconds))
+
+
+class _Reencoder:
+    """Decode the span, shape and decorate each frame, and encode it with libx264."""
+
+    def __init__(
+        self,
+        container: av.container.InputContainer,
+        stream: VideoStream,
+        index: FrameIndex,
+        clip: _Clip,
+    ) -> None:
+        self._container = container
+        self._stream = stream
+        self._index = index
+        self._clip = clip
+        facts = clip.facts
+        self._width = facts.width // 2 * 2
+        self._height = facts.height // 2 * 2
+        band = None
+        if clip.options.caption and clip.options.caption_mode == "burn":
+            up_w, up_h = (
+                (self._height, self._width) if facts.turns % 2 else (self._width, self._height)
+            )
+            band = caption_band(clip.options.caption, up_w, up_h)
+        self._look = Look(self._width, self._height, band=band, turns=facts.turns)
+        self._out: EncodedStream | None = None
+
+    def add_stream(self, out: av.container.OutputContainer) -> VideoStream:
+        facts = self._clip.facts
+        stream = add_h264_stream(
+            out,
+            width=self._width,
+            height=self._height,
+            time_base=Fraction(*self._index.time_base),
+            rate=sensible_rate(self._stream, self._index),
+            rotation=facts.rotation,
+            sample_aspect_ratio=facts.sar,
+        )
+        self._out = EncodedStream(stream)
+        return stream
+
+    def packets(self, progress: Progress, cancel: CancelToken) -> Iterator[VideoPacket]:
+        if self._out is None:
+            raise RuntimeError("add_stream() first")
+        clip, index, out = self._clip, self._index, self._out
+        tb = Fraction(*index.time_base)
+        origin = int(index.pts[clip.first])
+        durations = frame_durations(index, clip.first, clip.last)
+        total = len(durations)
+        frames = shaped_span(
+            self._container, self._stream, index, clip.first, clip.last,
+            shape=Shape(deinterlace=clip.facts.interlaced), sar=clip.facts.sar, cancel=cancel,
+        )
+        for n, frame in frames:
+            at = int(index.pts[n]) - origin
+            gain = fade_gain(float(at * tb), float(clip.seconds), clip.fade_s, clip.fade_s)
+            yield from out.encode(self._look.apply(frame, gain), at, durations[n - clip.first])
+            progress(n - clip.first + 1, total)
+        yield from out.flush()
