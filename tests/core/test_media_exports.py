@@ -98,7 +98,8 @@ def test_export_commands_write_data_and_refuse_bad_input(demo: Path, tmp_path: P
                    "--out", str(tmp_path / "x"))
     assert bad.returncode == 2
     assert bad.stderr.count("\n") == 1
-    assert bad.stderr.startswith("error: ") and "NOPE" in bad.stderr
+    assert bad.stderr.startswith("error: ")
+    assert "NOPE" in bad.stderr
     not_ws = _vigtool("export", "json", "--workspace", str(tmp_path), "--case", DEMO_CASE,
                       "--out", str(tmp_path / "s.json"))
     assert not_ws.returncode == 2

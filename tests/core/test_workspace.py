@@ -256,8 +256,10 @@ def test_many_annotations_are_one_undo_step(imported: tuple[Workspace, int]) -> 
         turns=[NewTurn(i, "child", "initiative") for i in range(0, 40, 7)],
         name="Import ELAN File",
     )
-    assert len(ws.moments(rec_id)) == 8
-    assert len(ws.turns(rec_id)) == 6
+    assert ws.moments(rec_id) == moments
+    assert len(moments) == 8
+    assert ws.turns(rec_id) == turns
+    assert len(turns) == 6
     assert ws.undo_name == "Import ELAN File"
     ws.undo()
     assert ws.moments(rec_id) == []
