@@ -15,11 +15,17 @@ from collections.abc import Iterable
 
 from vigtool.codebook import Codebook
 
+
+def N_(message: str) -> str:
+    """Mark for translation (extracted by vigtool.report.extract_messages)."""
+    return message
+
+
 VIG_PROMPTS: tuple[str, ...] = (
-    "What do you notice here?",
-    "How did your baby respond to you?",
-    "What were you doing that made the difference?",
-    "What do you think your baby was feeling?",
+    N_("What do you notice here?"),
+    N_("How did your baby respond to you?"),
+    N_("What were you doing that made the difference?"),
+    N_("What do you think your baby was feeling?"),
 )
 """Open, strengths-based questions for the shared review, in the order a
 practitioner usually asks them."""

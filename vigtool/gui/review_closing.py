@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigtool.gui.words import _
 from vigtool.workspace import Workspace
 
 
@@ -31,20 +32,20 @@ class ReviewClosing(QWidget):
         self._ws = workspace
         self._case_id = case_id
         self._cycle = cycle
-        heading = QLabel("What you wanted to understand")
+        heading = QLabel(_("What you wanted to understand"))
         heading.setProperty("role", "heading")
         self.question = QLineEdit()
         self.question.setObjectName("helpingQuestion")
-        self.question.setPlaceholderText("Your question, in your own words")
+        self.question.setPlaceholderText(_("Your question, in your own words"))
         self.question.editingFinished.connect(self._save_question)
-        goals_heading = QLabel("What to look for next time")
+        goals_heading = QLabel(_("What to look for next time"))
         goals_heading.setProperty("role", "heading")
         self.goal_rows = QVBoxLayout()
         self.new_goal = QLineEdit()
         self.new_goal.setObjectName("newGoal")
-        self.new_goal.setPlaceholderText("Add something to look for…")
+        self.new_goal.setPlaceholderText(_("Add something to look for…"))
         self.new_goal.returnPressed.connect(self._add_goal)
-        back = QPushButton("◀  Back to the clips")
+        back = QPushButton(_("◀  Back to the clips"))
         back.clicked.connect(self.backRequested.emit)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(60, 30, 60, 30)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from vigtool.domain.records import RecordingStatus, Still
 from vigtool.gui.frame_fetcher import rgb_to_qimage
 from vigtool.gui.video_surface import VideoSurface
+from vigtool.gui.words import _
 from vigtool.gui.workers import Job
 from vigtool.workspace import Workspace
 
@@ -45,7 +46,7 @@ class ReviewGallery(QWidget):
         ]
         self._images: dict[int, QImage] = {}
         self._job: Job | None = None
-        heading = QLabel("Pictures from this film")
+        heading = QLabel(_("Pictures from this film"))
         heading.setObjectName("reviewClipTitle")
         self.picture = VideoSurface()
         self.strip = QListWidget()
@@ -65,7 +66,7 @@ class ReviewGallery(QWidget):
         layout.addWidget(heading)
         layout.addWidget(self.picture, 1)
         layout.addWidget(self.strip)
-        back = QPushButton("◀  Back to the clips")
+        back = QPushButton(_("◀  Back to the clips"))
         back.clicked.connect(self.backRequested.emit)
         row = QHBoxLayout()
         row.addWidget(back)
@@ -73,7 +74,7 @@ class ReviewGallery(QWidget):
         layout.addLayout(row)
         self._pictureReady.connect(self._arrived)
         if not self.stills:
-            self.picture.show_message("No pictures were kept from this film yet.")
+            self.picture.show_message(_("No pictures were kept from this film yet."))
 
     def load(self) -> None:
         """Decode the stills in the background (once)."""

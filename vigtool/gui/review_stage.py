@@ -11,6 +11,7 @@ from PySide6.QtCore import Qt, Signal, SignalInstance
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from vigtool.gui.video_surface import VideoSurface
+from vigtool.gui.words import _
 
 
 class ReviewStage(QWidget):
@@ -35,13 +36,13 @@ class ReviewStage(QWidget):
         header.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
         buttons = QHBoxLayout()
         buttons.setSpacing(14)
-        self.previous_button = self._button("◀  Previous clip", self.previousClip)
-        self.replay_button = self._button("Watch again", self.replay)
-        self.play_button = self._button("Play", self.playPause)
+        self.previous_button = self._button(_("◀  Previous clip"), self.previousClip)
+        self.replay_button = self._button(_("Watch again"), self.replay)
+        self.play_button = self._button(_("Play"), self.playPause)
         self.play_button.setObjectName("reviewPlay")
-        self.slower_button = self._button("Slower", self.slower)
+        self.slower_button = self._button(_("Slower"), self.slower)
         self.slower_button.setCheckable(True)
-        self.next_button = self._button("Next clip  ▶", self.nextClip)
+        self.next_button = self._button(_("Next clip  ▶"), self.nextClip)
         buttons.addStretch(1)
         for button in (self.previous_button, self.replay_button, self.play_button,
                        self.slower_button, self.next_button):
@@ -64,7 +65,7 @@ class ReviewStage(QWidget):
         self.title.setText(title or f"Clip {number}")
         self.count.setText(f"Clip {number} of {total}")
         self.previous_button.setEnabled(number > 1)
-        self.next_button.setText("Next clip  ▶" if number < total else "Finish  ▶")
+        self.next_button.setText(_("Next clip  ▶") if number < total else "Finish  ▶")
 
     def show_playing(self, playing: bool) -> None:
-        self.play_button.setText("Pause" if playing else "Play")
+        self.play_button.setText(_("Pause") if playing else _("Play"))

@@ -20,6 +20,7 @@ from vigtool.gui.review_closing import ReviewClosing
 from vigtool.gui.review_gallery import ReviewGallery
 from vigtool.gui.review_notes import ReviewNotes
 from vigtool.gui.review_stage import ReviewStage
+from vigtool.gui.words import _
 from vigtool.review_plan import ReviewItem, review_plan
 from vigtool.workspace import Workspace
 
@@ -150,7 +151,7 @@ class ReviewWindow(QWidget):
         if item is None:
             return
         self.player.seek(item.pause_frame)
-        self.stage.surface.set_overlay(item.prompt)
+        self.stage.surface.set_overlay(_(item.prompt))  # a typed question passes unchanged
 
     def _toggle_slower(self) -> None:
         self.player.set_rate(SLOW_RATE if self.stage.slower_button.isChecked() else 1.0)

@@ -1,4 +1,4 @@
-"""Collect every translatable string of the summaries into ``locale/vigtool.pot``.
+"""Collect every translatable parent-facing string (summaries, review screens) into the .pot.
 
 Usage: ``python -m vigtool.report.extract_messages [--check]``. Strings come
 from the templates (``_()`` and ``ngettext()`` through Jinja2's i18n
@@ -107,8 +107,21 @@ def _from_templates() -> Iterator[tuple[str, str, str | None]]:
             yield place, singular, plural if function in _PLURAL_CALLS else None
 
 
+# Python files outside this package whose parent-facing words are translated too:
+# the shared review screens and the review questions.
+_OTHER_SOURCES = ("wording.py", "gui/review_*.py")
+
+
+def _python_sources() -> list[Path]:
+    root = PACKAGE.parent
+    found = set(PACKAGE.glob("*.py"))
+    for pattern in _OTHER_SOURCES:
+        found.update(root.glob(pattern))
+    return sorted(found)
+
+
 def _from_python() -> Iterator[tuple[str, str, str | None]]:
-    for path in sorted(PACKAGE.glob("*.py")):
+    for path in _python_sources():
         tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
         for node in ast.walk(tree):
             if not isinstance(node, ast.Call):
