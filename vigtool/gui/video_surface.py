@@ -8,11 +8,12 @@ and a screenshot of the window shows the video.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QRect, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPainter, QPaintEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 _GROUND = QColor(18, 18, 20)
+_SNAP_PX = 4  # VLC renders even sizes; a few pixels off is drawn unscaled
 
 
 class VideoSurface(QWidget):
@@ -73,8 +74,14 @@ class VideoSurface(QWidget):
         painter.fillRect(self.rect(), _GROUND)
         if self._image is not None and not self._image.isNull():
             target = self.picture_rect()
-            if self._image.size() == target.size() * self.devicePixelRatioF():
-                painter.drawImage(target.topLeft(), self._image)  # a plain copy, no scaling
+            ratio = self.devicePixelRatioF()
+            dw = self._image.width() - target.width() * ratio
+            dh = self._image.height() - target.height() * ratio
+            if abs(dw) <= _SNAP_PX and abs(dh) <= _SNAP_PX:
+                # VLC rendered at (about) this size: a plain copy, no per-frame scaling.
+                self._image.setDevicePixelRatio(ratio)
+                painter.drawImage(QPointF(target.left() - dw / (2 * ratio),
+                                          target.top() - dh / (2 * ratio)), self._image)
             else:
                 painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
                 painter.drawImage(QRectF(target), self._image)

@@ -29,6 +29,9 @@ _VLC_ARGS = (
     "--no-xlib",
     "--no-metadata-network-access",
     "--no-lua",
+    # Fast bilinear scaling: VLC shrinks HD to the picture size while converting
+    # colours; its default (bicubic) cost 10% of a core on 1080p for no visible gain.
+    "--swscale-mode=0",
 )
 
 
