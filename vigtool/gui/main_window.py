@@ -90,6 +90,7 @@ class MainWindow(QMainWindow):
         self.actions_by_id = self._build_actions()
         self._build_menus()
         self._connect()
+        self._update_undo_labels()
         self._update_title()
         self._restore_layout()
         self.surface.show_message(
