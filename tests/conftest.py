@@ -9,7 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from sample_clips.kinds import H264_BFRAMES, VideoTruth, make_video
+from sample_clips.kinds import AUDIO_ONLY, H264_BFRAMES, KINDS, VideoTruth, make_video
+from vigtool.media.frame_index import FrameIndex, build_frame_index
 from vigtool.workspace import Workspace
 
 
@@ -18,6 +19,22 @@ def small_video(tmp_path_factory: pytest.TempPathFactory) -> VideoTruth:
     """A 60-frame H.264 clip with B-frames and sound, every frame showing its number."""
     folder = tmp_path_factory.mktemp("media")
     return make_video(folder / "small.mp4", H264_BFRAMES, frames=60)
+
+
+@pytest.fixture(scope="session")
+def every_kind(
+    tmp_path_factory: pytest.TempPathFactory,
+) -> dict[str, tuple[VideoTruth, FrameIndex]]:
+    """A 90-frame clip of every video kind (H.264 B-frames, HEVC 10-bit, VP9, MJPEG,
+    interlaced TS, rotated MOV, VFR), made once per run, with its frame index."""
+    folder = tmp_path_factory.mktemp("every-kind")
+    made = {}
+    for kind in KINDS:
+        if kind == AUDIO_ONLY:
+            continue
+        truth = make_video(folder / kind, kind, frames=90)
+        made[kind] = (truth, build_frame_index(truth.path))
+    return made
 
 
 @pytest.fixture

@@ -52,13 +52,10 @@ Gray = npt.NDArray[np.float64]
 
 
 @pytest.fixture(scope="module")
-def clips(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[VideoTruth, FrameIndex]]:
-    folder = tmp_path_factory.mktemp("cut-sources")
-    made = {}
-    for kind in VIDEO_KINDS:
-        truth = make_video(folder / kind, kind, frames=FRAMES)
-        made[kind] = (truth, build_frame_index(truth.path))
-    return made
+def clips(
+    every_kind: dict[str, tuple[VideoTruth, FrameIndex]],
+) -> dict[str, tuple[VideoTruth, FrameIndex]]:
+    return every_kind
 
 
 def clip_numbers(path: Path) -> list[int]:
