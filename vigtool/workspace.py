@@ -165,8 +165,9 @@ class Workspace:
             return changes
 
     def _forget_history(self) -> None:
-        self._undo.clear()
-        self._redo.clear()
+        with self._lock:
+            self._undo.clear()
+            self._redo.clear()
 
     # -- reading -------------------------------------------------------------------
 
@@ -207,6 +208,9 @@ class Workspace:
             values["code"] = code.strip()
             if not values["code"]:
                 raise InvalidEdit("a case needs a code")
+            if self._rows("SELECT id FROM cases WHERE code = ? AND id != ?",
+                          [values["code"], case_id]):
+                raise InvalidEdit(f"there is already a case with the code {values['code']!r}")
         if helping_question is not None:
             values["helping_question"] = helping_question
         with self._edit("Edit Case") as rec:

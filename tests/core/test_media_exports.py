@@ -104,3 +104,20 @@ def test_export_commands_write_data_and_refuse_bad_input(demo: Path, tmp_path: P
                       "--out", str(tmp_path / "s.json"))
     assert not_ws.returncode == 2
     assert "not a vigtool workspace" in not_ws.stderr
+
+
+def test_a_moment_taken_out_of_the_review_leaves_the_export_folder(
+    demo: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "clips"
+    with Workspace.open(demo) as ws:
+        case = ws.case_by_code(DEMO_CASE)
+        assert len(export_clips(ws, case.id, 1, folder)) == 3
+        last = ws.review_moments(case.id, 1)[-1]
+        ws.update_moment(last.id, selected_for_review=False)
+        try:
+            export_clips(ws, case.id, 1, folder)
+        finally:
+            ws.update_moment(last.id, selected_for_review=True)
+    assert sorted(p.name for p in folder.iterdir()) == [
+        "DEMO-01-c1-clip01.mp4", "DEMO-01-c1-clip02.mp4"]

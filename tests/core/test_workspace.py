@@ -267,3 +267,11 @@ def test_many_annotations_are_one_undo_step(imported: tuple[Workspace, int]) -> 
     with pytest.raises(InvalidEdit):
         ws.add_annotations(rec_id, moments=[NewMoment(0, 5), NewMoment(5, 9999)])
     assert ws.moments(rec_id) == []  # nothing of a refused batch is kept
+
+
+def test_renaming_a_case_to_a_code_in_use_is_refused(workspace: Workspace) -> None:
+    workspace.add_case("FAM-01")
+    other = workspace.add_case("FAM-02")
+    with pytest.raises(InvalidEdit, match="already a case"):
+        workspace.update_case(other.id, code="FAM-01")
+    assert workspace.update_case(other.id, code="FAM-02").code == "FAM-02"

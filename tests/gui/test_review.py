@@ -117,3 +117,33 @@ def test_the_gallery_shows_the_cycles_stills_big(
     assert read_frame_number(qimage_to_rgb(window.gallery.picture._image)) == 12
     assert window.gallery.picture._overlay == "A smile"
     window.close()
+
+
+def test_play_after_a_clip_ends_never_runs_into_the_rest_of_the_film(
+    qtbot: QtBot, prepared: tuple[Workspace, int, list[int]]
+) -> None:
+    ws, case_id, _ = prepared
+    window = _window(qtbot, ws, case_id)
+    qtbot.waitUntil(lambda: window.stage.surface._overlay != "", timeout=8000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # play again from the pause
+    qtbot.waitUntil(lambda: window.stage.surface._overlay != "", timeout=8000)
+    assert window.player.frame <= 14  # the first clip is frames 10..14
+    assert not window.player.playing
+    window.close()
+
+
+def test_the_parents_words_survive_an_undo_and_an_emptied_box_removes_them(
+    qtbot: QtBot, prepared: tuple[Workspace, int, list[int]]
+) -> None:
+    ws, case_id, _ = prepared
+    window = _window(qtbot, ws, case_id)
+    window.notes.words.setPlainText("first words")
+    window.notes.save_now()
+    ws.undo()  # Ctrl+Z in the main window takes the saved reflection away
+    window.notes.words.setPlainText("first words, and more")
+    window.notes.save_now()
+    assert [r.text for r in ws.reflections(case_id)] == ["first words, and more"]
+    window.notes.words.setPlainText("")
+    window.notes.save_now()
+    assert ws.reflections(case_id) == []
+    window.close()

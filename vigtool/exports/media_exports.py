@@ -13,7 +13,7 @@ from pathlib import Path
 
 from vigtool.domain.records import Moment, Recording, RecordingStatus
 from vigtool.errors import VigtoolError
-from vigtool.exports.naming import clip_name, reel_name, still_name
+from vigtool.exports.naming import clip_name, reel_name, safe_code, still_name
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 from vigtool.media.cut import CutOptions, cut_clip
 from vigtool.media.reel import ReelSegment, make_reel
@@ -91,8 +91,21 @@ def export_clips(
                  item.moment.start_frame, item.moment.end_frame, out,
                  options=clip_options, progress=step, cancel=cancel)
         written.append(out)
+    _remove_stale(folder, f"{safe_code(case.code)}-c{cycle or '*'}-clip*.mp4", written)
     ws.record_event("export", case_id, f"{len(written)} clips to {folder}")
     return written
+
+
+def _remove_stale(folder: Path, pattern: str, written: list[Path]) -> None:
+    """Remove this case's clips from an earlier export that this one did not rewrite.
+
+    A moment taken out of the review since then must not stay in the folder a
+    parent may be given. Only files named by our own pattern are touched.
+    """
+    keep = set(written)
+    for old in folder.glob(pattern):
+        if old not in keep:
+            old.unlink(missing_ok=True)
 
 
 def export_reel(
@@ -165,5 +178,6 @@ def export_stills(
     finally:
         for reader in readers.values():
             reader.close()
+    _remove_stale(folder, f"{safe_code(case.code)}-c{cycle or '*'}-still*{fmt}", written)
     ws.record_event("export", case_id, f"{len(written)} stills to {folder}")
     return written

@@ -97,7 +97,10 @@ class PlayerController(QObject):
         if self._vlc_player is not None:
             self._vlc_player.pause()
         if self._fetcher is not None:
+            self._fetcher.frameReady.disconnect(self._on_exact_frame)
+            self._fetcher.failed.disconnect(self.problem)
             self._fetcher.close()
+            self._fetcher.deleteLater()
             self._fetcher = None
         self._times = None
 
@@ -156,7 +159,10 @@ class PlayerController(QObject):
         frame = max(0, min(frame, self._times.frame_count - 1))
         if self._playing and self._direction > 0 and self._vlc_player is not None:
             ms = self._times.frame_to_ms(frame)
-            self._vlc_player.set_time_ms(ms)
+            if self._pending_seek_ms is not None:
+                self._pending_seek_ms = ms  # VLC is still starting: go here once it has
+            else:
+                self._vlc_player.set_time_ms(ms)
             self._anchor = (float(ms), time.monotonic())
         elif self._playing:
             self._anchor = (float(self._times.frame_to_ms(frame)), time.monotonic())
@@ -320,10 +326,12 @@ class PlayerController(QObject):
                 self._anchor = (float(vlc_ms), time.monotonic())
 
     def _on_vlc_frame(self) -> None:
+        # Until VLC has jumped to where playback starts, its pictures are from elsewhere.
+        if self._pending_seek_ms is not None:
+            return
         if self._playing and self._uses_vlc_clock() and self._vlc_player is not None:
             self._surface.show_image(self._vlc_player.latest_image())
-            if self._pending_seek_ms is None:
-                self._tick()  # each shown frame moves the playhead: no extra timer wake-ups
+            self._tick()  # each shown frame moves the playhead: no extra timer wake-ups
 
     def _on_exact_frame(self, frame: int, image: QImage) -> None:
         if not (self._playing and self._uses_vlc_clock()) and frame == self._frame:

@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from vigtool.errors import NotFound
 from vigtool.review_plan import ReviewItem
 from vigtool.workspace import Workspace
 
@@ -118,18 +119,32 @@ class ReviewNotes(QWidget):
                 self.earlier.addItem(f"“{reflection.text}”")
 
     def save_now(self) -> None:
+        """Store the box as this clip's reflection: added, updated, or removed when emptied.
+
+        If the stored reflection has gone (undone from the main window), the
+        words are saved as a new one: what is in the box is never lost.
+        """
         self._save_timer.stop()
-        text = self.words.toPlainText().strip()
-        if self._item is None or not text:
+        if self._item is None:
             return
-        if self._reflection_id is None:
+        text = self.words.toPlainText().strip()
+        if self._reflection_id is not None:
+            try:
+                if text:
+                    self._ws.update_reflection(self._reflection_id, text=text)
+                else:
+                    self._ws.delete_reflection(self._reflection_id)
+                    self._reflection_id = None
+                    self.saved.setText("")
+                    return
+            except NotFound:
+                self._reflection_id = None
+        if self._reflection_id is None and text:
             reflection = self._ws.add_reflection(
                 self._case_id, cycle=self._cycle, text=text, moment_id=self._item.moment.id
             )
             self._reflection_id = reflection.id
-        else:
-            self._ws.update_reflection(self._reflection_id, text=text)
-        self.saved.setText("Saved")
+        self.saved.setText("Saved" if text else "")
 
     def set_second_screen(self, on: bool) -> None:
         self.screen_button.blockSignals(True)

@@ -76,7 +76,7 @@ class ReviewWindow(QWidget):
         self.stage.previousClip.connect(lambda: self.go(self.index - 1))
         self.stage.nextClip.connect(lambda: self.go(self.index + 1))
         self.stage.replay.connect(self.replay)
-        self.stage.playPause.connect(self.player.toggle)
+        self.stage.playPause.connect(self.play_pause)
         self.stage.slower.connect(self._toggle_slower)
         self.player.playingChanged.connect(self.stage.show_playing)
         self.player.spanFinished.connect(self._clip_finished)
@@ -100,7 +100,7 @@ class ReviewWindow(QWidget):
 
     def _add_keys(self) -> None:
         keys = (
-            ("Space", self.player.toggle), ("R", self.replay), ("S", self._slower_key),
+            ("Space", self.play_pause), ("R", self.replay), ("S", self._slower_key),
             ("Right", lambda: self.go(self.index + 1)), ("PgDown", lambda: self.go(self.index + 1)),
             ("Left", lambda: self.go(self.index - 1)), ("PgUp", lambda: self.go(self.index - 1)),
             ("F11", self._toggle_full_screen), ("F", self._toggle_full_screen),
@@ -138,6 +138,20 @@ class ReviewWindow(QWidget):
         self.stage.show_clip(index + 1, len(self.plan), item.title)
         self.notes.show_item(item)
         self.replay()
+
+    def play_pause(self) -> None:
+        """Play on within the clip (never past its end: the rest of the film is not shown)."""
+        item = self.current
+        if item is None:
+            return
+        if self.player.playing:
+            self.player.pause()
+            return
+        frame = self.player.frame
+        start_frame, end_frame = item.moment.start_frame, item.moment.end_frame
+        start = frame if start_frame <= frame < end_frame else start_frame
+        self.stage.surface.set_overlay("")
+        self.player.play_span(start, end_frame)
 
     def replay(self) -> None:
         item = self.current
@@ -220,9 +234,11 @@ class ReviewWindow(QWidget):
             target.showNormal()
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        self.notes.save_now()
-        self.gallery.shutdown()
-        if self._stage_window is not None:
-            self.set_second_screen(False)
-        self.player.shutdown()
+        try:
+            self.notes.save_now()
+        finally:
+            self.gallery.shutdown()
+            if self._stage_window is not None:
+                self.set_second_screen(False)
+            self.player.shutdown()
         event.accept()
