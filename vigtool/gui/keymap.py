@@ -69,7 +69,8 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("app.open_video", "Import Video...", ("Ctrl+O",), APP),
     KeyBinding("app.open_workspace", "Open Workspace...", ("Ctrl+Shift+O",), APP),
     KeyBinding("app.shortcuts", "Keyboard Shortcuts", ("F1", "?"), APP),
-    KeyBinding("app.theme", "Dark Theme", ("Ctrl+Shift+D",), APP),
+    KeyBinding("app.theme", "Next Theme", ("Ctrl+Shift+D",), APP,
+               "Light, dark and high contrast in turn (View > Theme)"),
     KeyBinding("app.quit", "Quit", ("Ctrl+Q",), APP),
 )
 
