@@ -33,7 +33,7 @@ from benchmarks.synth import ClipSpec, ensure_clip
 
 ROOT = Path(__file__).resolve().parents[1]
 MEDIA = Path(__file__).resolve().parent / ".media"
-SAMPLE = ROOT / "sample_clips" / "dyad.mp4"
+SAMPLE = ROOT / "sample_clips" / "demo" / "dyad.mp4"
 PLAY_SPEC = ClipSpec("play1080", 1920, 1080, 14, fps=30, gop=60, preset="veryfast",
                      bframes=2, bit_rate=8_000_000, textured=True)
 

@@ -1,15 +1,19 @@
 """Build a demo workspace from the sample clips, so a new user sees real work at once.
 
-The demo case uses ``sample_clips/dyad.mp4`` (two animated figures taking
-turns) and its ground truth: every serve-and-return chain becomes a tagged
-moment with its turns, the first three chosen for review. Building twice is
-safe: what is already there is kept and nothing is duplicated.
+The demo case uses ``dyad.mp4`` (two animated figures taking turns) and its
+ground truth ``dyad.truth.json``, which ship inside vigtool as the data
+package ``vigtool.demo_clips`` (``sample_clips/demo/`` in a source checkout):
+every serve-and-return chain becomes a tagged moment with its turns, the
+first three chosen for review. Building twice is safe: what is already there
+is kept and nothing is duplicated.
 """
 
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from importlib.resources import as_file
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -18,11 +22,16 @@ from platformdirs import user_data_path
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
 from vigtool.errors import NotFound, VigtoolError
 from vigtool.jobs import Progress, no_progress
+from vigtool.resources import DEMO_PACKAGE, demo_data
 from vigtool.workspace import DuplicateRecording, Workspace
 
 DEMO_CASE = "DEMO-01"
 DEMO_QUESTION = "I'd like to know how to keep our play going when he babbles to me."
-SAMPLE_CLIPS = Path(__file__).resolve().parents[1] / "sample_clips"
+# The folder holding the demo clip and its truth: a Path on disk, unless vigtool
+# itself runs from a zip file (then use importlib.resources.as_file).
+SAMPLE_CLIPS: Traversable = demo_data()
+DEMO_CLIP = "dyad.mp4"
+DEMO_TRUTH = "dyad.truth.json"
 _REVIEW_PROMPT = "What do you notice here?"
 # Which principles each demo chain shows, by chain number in the truth file.
 _CHAIN_CODES = {
@@ -45,28 +54,28 @@ def default_demo_workspace() -> Path:
 
 
 def build_demo(root: Path, *, progress: Progress = no_progress) -> DemoResult:
-    clip = SAMPLE_CLIPS / "dyad.mp4"
-    truth_file = SAMPLE_CLIPS / "dyad.truth.json"
-    if not clip.is_file() or not truth_file.is_file():
+    clip_file, truth_file = SAMPLE_CLIPS / DEMO_CLIP, SAMPLE_CLIPS / DEMO_TRUTH
+    if not clip_file.is_file() or not truth_file.is_file():
         raise VigtoolError(
-            f"the sample clips are not in {SAMPLE_CLIPS}; run 'python -m sample_clips.generate' "
-            "from a source checkout"
+            f"the demo clip is missing ({DEMO_CLIP} and {DEMO_TRUTH} in {DEMO_PACKAGE}); "
+            "reinstall vigtool, or in a source checkout run 'python -m sample_clips.generate'"
         )
     truth: dict[str, Any] = json.loads(truth_file.read_text(encoding="utf-8"))
-    with Workspace.open(root) as ws:
+    # import_recording copies the clip into the workspace, so a temporary file is enough.
+    with as_file(clip_file) as clip, Workspace.open(root) as ws:
         try:
-            case = ws.case_by_code(DEMO_CASE)
+            case = ws.caseload.case_by_code(DEMO_CASE)
         except NotFound:
             case = ws.add_case(DEMO_CASE, helping_question=DEMO_QUESTION)
-            ws.add_consent(case.id, kind="filming", given=True, note="demo")
+            ws.privacy.add_consent(case.id, kind="filming", given=True, note="demo")
         try:
             recording = ws.import_recording(case.id, cycle=1, path=clip, progress=progress)
         except DuplicateRecording as dup:
             recording = dup.existing
-        if not ws.moments(recording.id):
+        if not ws.annotations.moments(recording.id):
             _tag_chains(ws, recording.id, truth)
-        moments = ws.moments(recording.id)
-        turns = ws.turns(recording.id)
+        moments = ws.annotations.moments(recording.id)
+        turns = ws.annotations.turns(recording.id)
         chosen = [m for m in moments if m.selected_for_review]
         lines = (
             f"workspace: {ws.root}",

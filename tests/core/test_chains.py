@@ -31,8 +31,8 @@ def chain_ids(spec: list[Turn], **kwargs: int) -> list[list[int]]:
 
 
 def test_the_dyad_clips_turns_form_the_truths_chains() -> None:
-    truth = json.loads((CLIPS / "dyad.truth.json").read_text())
-    times = build_frame_index(CLIPS / "dyad.mp4").times
+    truth = json.loads((CLIPS / "demo" / "dyad.truth.json").read_text())
+    times = build_frame_index(CLIPS / "demo" / "dyad.mp4").times
     recorded = [
         Turn(t["id"], 7, t["start_frame"], Actor(t["actor"]), TurnKind(t["kind"]), "")
         for t in truth["turns"]

@@ -21,7 +21,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sample_clips.generate import dyad_truth, dyad_turns
+from sample_clips.dyad import dyad_truth, dyad_turns
+from sample_clips.generate import DEMO
 from sample_clips.kinds import (
     AUDIO_ONLY,
     H264_BFRAMES,
@@ -33,8 +34,10 @@ from sample_clips.kinds import (
     make_video,
 )
 from sample_clips.pattern import MAX_FRAME_NUMBER, draw_frame, marker_corner, read_frame_number
+from vigtool.resources import demo_data
 
 CLIPS = Path(__file__).resolve().parents[2] / "sample_clips"
+DEMO_CLIPS = CLIPS / DEMO  # shipped inside vigtool as vigtool.demo_clips
 VIDEO_KINDS = [k for k in KINDS if k != AUDIO_ONLY]
 SIZES = [(320, 240), (640, 360), (720, 576), (240, 320)]
 
@@ -246,14 +249,19 @@ def test_make_video_without_sound(tmp_path: Path) -> None:
 # -- committed clips ---------------------------------------------------------------------
 
 
-def load_truth(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((CLIPS / name).read_text(encoding="utf-8"))
+def load_truth(name: str, folder: Path = CLIPS) -> dict[str, Any]:
+    data: dict[str, Any] = json.loads((folder / name).read_text(encoding="utf-8"))
     return data
 
 
 def test_committed_clips_are_small() -> None:
-    names = ["dyad.mp4", "frame_numbers.mp4", "vfr.mp4"]
-    assert sum((CLIPS / name).stat().st_size for name in names) < 3_000_000
+    paths = [DEMO_CLIPS / "dyad.mp4", CLIPS / "frame_numbers.mp4", CLIPS / "vfr.mp4"]
+    assert sum(path.stat().st_size for path in paths) < 3_000_000
+
+
+def test_the_generator_writes_the_demo_clip_where_vigtool_reads_it() -> None:
+    assert Path(str(demo_data())).resolve() == DEMO_CLIPS.resolve()
+    assert (DEMO_CLIPS / "__init__.py").is_file()
 
 
 def test_frame_numbers_clip_matches_its_truth() -> None:
@@ -290,12 +298,12 @@ def test_vfr_clip_matches_its_truth() -> None:
 
 
 def test_dyad_truth_is_what_the_generator_says() -> None:
-    assert load_truth("dyad.truth.json") == dyad_truth(dyad_turns())
+    assert load_truth("dyad.truth.json", DEMO_CLIPS) == dyad_truth(dyad_turns())
 
 
 def test_dyad_clip_has_the_promised_turn_taking() -> None:
-    truth = load_truth("dyad.truth.json")
-    with av.open(str(CLIPS / truth["clip"])) as container:
+    truth = load_truth("dyad.truth.json", DEMO_CLIPS)
+    with av.open(str(DEMO_CLIPS / truth["clip"])) as container:
         frames = sum(1 for _ in container.decode(video=0))
     assert frames == truth["frame_count"]
     assert len(truth["chains"]) >= 3
@@ -311,7 +319,7 @@ def test_dyad_clip_has_the_promised_turn_taking() -> None:
         for before, after in itertools.pairwise(voices):
             assert after["actor"] != before["actor"]
             assert 300 <= after["start_ms"] - before["end_ms"] <= 1200
-    samples, rate = audio_samples(CLIPS / truth["clip"])
+    samples, rate = audio_samples(DEMO_CLIPS / truth["clip"])
     for turn in vocal:
         assert rms(samples, rate, turn["start_ms"], turn["end_ms"]) > 0.05, turn
         pitch = pitch_hz(samples, rate, turn["start_ms"], turn["end_ms"])

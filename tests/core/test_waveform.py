@@ -36,7 +36,7 @@ from vigtool.media.waveform import (
 )
 
 CLIPS = Path(__file__).resolve().parents[2] / "sample_clips"
-DYAD = CLIPS / "dyad.mp4"
+DYAD = CLIPS / "demo" / "dyad.mp4"
 NUMBERS = CLIPS / "frame_numbers.mp4"
 RATE = 48_000
 # Voices peak at 0.3-0.35 and the room-noise floor at about 0.01.
@@ -61,7 +61,7 @@ def _onsets_ms(waveform: Waveform, *, min_quiet_ms: int = 100) -> list[int]:
 def dyad() -> tuple[Waveform, FrameIndex, dict[str, Any]]:
     waveform = compute_waveform(DYAD)
     assert waveform is not None
-    truth = json.loads((CLIPS / "dyad.truth.json").read_text())
+    truth = json.loads((CLIPS / "demo" / "dyad.truth.json").read_text())
     return waveform, build_frame_index(DYAD), truth
 
 
