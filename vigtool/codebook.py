@@ -25,6 +25,7 @@ from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
 from vigtool.errors import CodebookError, NotFound
+from vigtool.privacy.files import file_errors
 from vigtool.resources import schema_file
 
 DEFAULT_CODEBOOK_ID = "vig-principles"
@@ -146,17 +147,16 @@ class Codebook:
 def load_codebook(path: Path) -> Codebook:
     """Read and check a codebook file. Any problem raises ``CodebookError``."""
     name = path.name or str(path)
-    try:
-        # utf-8-sig: Windows Notepad may save UTF-8 with a byte-order mark.
-        text = path.read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise _error(f"codebook {name} was not found (looked for {path})") from None
-    except UnicodeDecodeError as err:
-        raise _error(
-            f"codebook {name} is not UTF-8 text (byte {err.start} cannot be read)"
-        ) from None
-    except OSError as err:
-        raise _error(f"codebook {name} cannot be read: {err.strerror or err}") from None
+    with file_errors(f"the codebook {name}", "read", error=CodebookError):
+        try:
+            # utf-8-sig: Windows Notepad may save UTF-8 with a byte-order mark.
+            text = path.read_text(encoding="utf-8-sig")
+        except FileNotFoundError:
+            raise _error(f"codebook {name} was not found (looked for {path})") from None
+        except UnicodeDecodeError as err:
+            raise _error(
+                f"codebook {name} is not UTF-8 text (byte {err.start} cannot be read)"
+            ) from None
     return _codebook_from_text(text, name)
 
 

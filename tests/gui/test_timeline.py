@@ -1,233 +1,24 @@
-"""The timeline: pure geometry (fast, no Qt) and the widget driven with the mouse."""
+"""The timeline widget driven with the mouse, and what it paints, checked pixel by pixel."""
 
 from __future__ import annotations
 
-import itertools
 import sys
 
 import numpy as np
+import numpy.typing as npt
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QRect, Qt
 from PySide6.QtGui import QColor, QImage, QPaintEvent, QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from tests.gui.test_timeline_geometry import cfr, moment
 from vigtool.codebook import Codebook, builtin_codebook
-from vigtool.domain.records import Actor, Moment, Turn, TurnKind
-from vigtool.domain.timebase import FrameTimes
-from vigtool.gui.timeline_geometry import (
-    FRAME_PX_AT_MAX_ZOOM,
-    LABEL_WIDTH,
-    UNTAGGED_KEY,
-    LaneKind,
-    Viewport,
-    build_lane_spans,
-    covered_runs,
-    format_timecode,
-    hit_test,
-    layout_lanes,
-    ruler_ticks,
-    thumbnail_slots,
-    waveform_columns,
-)
+from vigtool.domain.records import Actor, Turn, TurnKind
+from vigtool.gui.timeline_geometry import LABEL_WIDTH, UNTAGGED_KEY, Lane, LaneKind, layout_lanes
+from vigtool.gui.timeline_paint import BLOCK_INSET
+from vigtool.gui.timeline_style import PLAYHEAD_RED
 from vigtool.gui.timeline_view import TimelineView
-
-
-def cfr(frames: int, fps: float = 30.0) -> FrameTimes:
-    starts = tuple(round(i * 1000 / fps) for i in range(frames))
-    return FrameTimes(starts, round(frames * 1000 / fps))
-
-
-VFR = FrameTimes((0, 33, 66, 130, 163, 240, 273, 306), 339)
-
-
-def moment(mid: int, start: int, end: int, *codes: str, review: bool = False) -> Moment:
-    return Moment(mid, 1, start, end, codes, f"Moment {mid}", "", "", "", review, None)
-
-
-def viewport(times: FrameTimes, width: int = 1000, fps: float = 30.0) -> Viewport:
-    vp = Viewport()
-    vp.set_times(times, fps)
-    vp.set_width(width)
-    return vp
-
-
-# -- geometry ------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize("frames_per_px", [None, 1.0, 1 / 12])
-def test_x_to_frame_to_x_round_trips(frames_per_px: float | None) -> None:
-    times = cfr(30 * 60 * 5)
-    vp = viewport(times)
-    if frames_per_px is not None:
-        vp.zoom_to_frames(frames_per_px)
-        vp.scroll_to(vp.max_scroll_px // 3)
-    for x in np.linspace(0, vp.width - 0.01, 257):
-        frame = vp.frame_at_x(x)
-        assert vp.frame_x(frame) <= x < vp.frame_end_x(frame)
-        assert frame == times.ms_to_frame(vp.x_to_ms(x))
-    if frames_per_px == 1 / 12:
-        first = vp.frame_at_x(0) + 1
-        for frame in range(first, first + 50):
-            assert vp.frame_at_x(vp.frame_x(frame)) == frame
-            assert vp.boundary_at_x(vp.frame_x(frame) + 3) == frame
-
-
-def test_vfr_frames_sit_at_their_own_times() -> None:
-    vp = viewport(VFR, width=113)  # whole film fits: 3 ms per px
-    assert vp.ms_per_px == pytest.approx(3.0)
-    assert vp.frame_x(3) == pytest.approx(130 / 3)  # not 3 * 33 ms
-    assert vp.frame_end_x(4) == pytest.approx(240 / 3)
-    assert vp.frame_at_x(129.9 / 3) == 2
-    assert vp.frame_at_x(130 / 3) == 3
-    assert vp.boundary_at_x(100 / 3) == 3  # 130 ms is nearer than 66 ms
-    assert vp.boundary_at_x(97 / 3) == 2
-    assert vp.boundary_at_x(10_000) == VFR.frame_count
-
-
-def test_zoom_is_bounded_by_the_whole_film_and_twelve_pixel_frames() -> None:
-    times = cfr(30 * 60 * 60)
-    vp = viewport(times, width=1280)
-    assert vp.fitted
-    assert vp.content_px == vp.width
-    vp.zoom_to_frames(1e-9)
-    assert vp.frames_per_px == pytest.approx(vp.min_frames_per_px)
-    widths = [vp.frame_end_x(f) - vp.frame_x(f) for f in range(1000, 1100)]
-    assert min(widths) >= FRAME_PX_AT_MAX_ZOOM - 1e-9
-    assert not vp.fitted
-    vp.zoom_to_frames(1e9)
-    assert vp.frames_per_px == pytest.approx(vp.max_frames_per_px)
-    assert vp.fitted
-    assert vp.scroll_px == 0
-
-
-def test_zoom_keeps_the_time_under_the_anchor() -> None:
-    vp = viewport(cfr(30 * 600))
-    vp.zoom_by(8, anchor_x=300)
-    before = vp.x_to_ms(300)
-    vp.zoom_by(3, anchor_x=300)
-    assert abs(vp.ms_to_x(before) - 300) <= 1.0
-
-
-def test_reveal_pages_on_when_following_and_centres_after_a_jump() -> None:
-    vp = viewport(cfr(30 * 600))
-    vp.zoom_to_frames(1)
-    assert vp.reveal_x(vp.width + 5)
-    assert vp.ms_to_x(vp.x_to_ms(0)) == 0
-    x = vp.frame_x(12_000)
-    vp.reveal_x(x)
-    assert abs(vp.frame_x(12_000) - vp.width / 2) <= 1
-
-
-def test_timecodes() -> None:
-    assert format_timecode(0, hours=False, fraction=False) == "00:00"
-    assert format_timecode(61_500, hours=False, fraction=True) == "01:01.50"
-    assert format_timecode(3_723_000, hours=True, fraction=False) == "1:02:03"
-    assert format_timecode(3_723_000, hours=False, fraction=False) == "62:03"
-
-
-def test_ruler_labels_do_not_crowd_and_show_frames_when_zoomed_in() -> None:
-    vp = viewport(cfr(30 * 60 * 60), width=1280)
-    whole = ruler_ticks(vp)
-    assert len(whole.major) >= 4
-    xs = [t.x for t in whole.major]
-    assert min(np.diff(xs)) >= 84 - 1e-6
-    assert whole.major[0].label == "0:00:00"
-    assert not whole.frame_labels
-    vp.zoom_to_frames(1e-9)  # all the way in
-    vp.scroll_to(100_000)
-    close = ruler_ticks(vp)
-    assert close.frame_edges
-    assert close.frame_labels
-    assert "." in close.major[0].label  # sub-second steps show hundredths
-    assert min(np.diff(close.frame_edges)) >= FRAME_PX_AT_MAX_ZOOM - 1e-6
-
-
-def test_lanes_follow_the_codebook_and_fill_the_height() -> None:
-    lanes = layout_lanes(260, [("attuned", "Attuned"), ("guidance", "Guidance")])
-    kinds = [lane.kind for lane in lanes]
-    assert kinds == [LaneKind.RULER, LaneKind.THUMBNAILS, LaneKind.GROUP, LaneKind.GROUP,
-                     LaneKind.UNTAGGED, LaneKind.TURNS, LaneKind.AUDIO]
-    assert lanes[2].key == "attuned"
-    assert lanes[4].key == UNTAGGED_KEY
-    assert lanes[-1].bottom == 260
-    assert all(a.bottom == b.top for a, b in itertools.pairwise(lanes))
-
-
-def test_moments_sit_in_every_lane_they_have_a_code_for() -> None:
-    book = builtin_codebook("vig-principles")
-    group = {c.id: c.group for c in book.codes}
-    order = [c.id for c in book.codes]
-    vp = viewport(cfr(3000))
-    moments = [
-        moment(1, 10, 40, "guiding", "being-attentive", "receiving-initiatives"),
-        moment(2, 100, 120),
-        moment(3, 200, 220, "no-such-code"),
-    ]
-    lanes, signatures = build_lane_spans(moments, vp, group, order)
-    attuned = lanes["attuned"]
-    assert attuned.ids.tolist() == [1]
-    assert signatures[int(attuned.signature[0])] == ("being-attentive", "receiving-initiatives")
-    assert lanes["guidance"].ids.tolist() == [1]
-    assert lanes[UNTAGGED_KEY].ids.tolist() == [2, 3]
-    assert attuned.start_ms[0] == vp.boundaries_ms[10]
-    assert attuned.end_ms[0] == vp.boundaries_ms[41]  # end frame inclusive
-
-
-def test_overlapping_finds_spans_behind_a_long_moment() -> None:
-    vp = viewport(cfr(30 * 600))
-    moments = [moment(1, 0, 15_000, "guiding"), moment(2, 100, 130, "guiding"),
-               moment(3, 5000, 5030, "guiding")]
-    lanes, _ = build_lane_spans(moments, vp, {"guiding": "g"}, ["guiding"])
-    spans = lanes["g"]
-    found = spans.ids[spans.overlapping(vp.boundaries_ms[4000], vp.boundaries_ms[4100])]
-    assert found.tolist() == [1]
-    found = spans.ids[spans.overlapping(vp.boundaries_ms[5010], vp.boundaries_ms[5011])]
-    assert sorted(found.tolist()) == [1, 3]
-
-
-def test_hit_test_prefers_edges_then_the_topmost_body() -> None:
-    vp = viewport(cfr(3000), width=3000)
-    vp.zoom_to_frames(1 / 12)  # 12 px per frame
-    lanes, _ = build_lane_spans([moment(7, 10, 19, "a")], vp, {"a": "g"}, ["a"])
-    spans = lanes["g"]
-    x0, x1 = vp.frame_x(10), vp.frame_end_x(19)
-    assert hit_test(spans, vp, x0 + 2).part == "start"  # type: ignore[union-attr]
-    assert hit_test(spans, vp, x0 - 4).part == "start"  # type: ignore[union-attr]
-    assert hit_test(spans, vp, x1 - 1).part == "end"  # type: ignore[union-attr]
-    assert hit_test(spans, vp, (x0 + x1) / 2).part == "body"  # type: ignore[union-attr]
-    assert hit_test(spans, vp, x1 + 20) is None
-
-
-def test_covered_runs_merge_spans_per_pixel_column() -> None:
-    runs = covered_runs(np.array([0.2, 1.5, 10.0, 30.0]), np.array([1.0, 3.2, 10.1, 40.0]), 35)
-    assert runs.tolist() == [[0, 4], [10, 11], [30, 35]]
-
-
-def test_waveform_columns_match_a_plain_loop() -> None:
-    rng = np.random.default_rng(3)
-    mins, maxs = -rng.random(500), rng.random(500)
-    for ms_per_px in (3.0, 10.0, 37.5):
-        lo, hi = waveform_columns(mins, maxs, 10, ms_per_px, 4, 60)
-        for c in range(60):
-            b0 = int(np.floor((4 + c) * ms_per_px / 10))
-            b1 = max(b0 + 1, int(np.floor((5 + c) * ms_per_px / 10)))
-            if b0 >= 500:
-                assert np.isnan(lo[c])
-                continue
-            assert lo[c] == mins[b0:b1].min()
-            assert hi[c] == maxs[b0:b1].max()
-
-
-def test_thumbnail_slots_pick_the_nearest_image() -> None:
-    vp = viewport(cfr(30 * 600), width=1000)  # 600 ms per px
-    thumbs = np.array([0, 60_000, 61_000, 300_000], dtype=np.int64)
-    slots = dict(thumbnail_slots(thumbs, vp, 100.0, 0, 1000, reach_ms=0))
-    assert slots[0.0] == 0  # slot 0 covers 0..60 s, middle 30 s: 0 s and 60 s tie, earlier wins
-    assert slots[100.0] == 2  # slot 1 middle 90 s: 61 s is nearest
-    assert 200.0 not in slots  # nothing within a slot of 150 s
-    assert slots[400.0] == 3
-
 
 # -- the widget ----------------------------------------------------------------------------
 
@@ -479,20 +270,110 @@ def test_thumbnails_and_sound_are_drawn_where_they_belong(
     assert sum(c != background for c in column) > sound.height // 2
 
 
+def rendered(w: TimelineView) -> npt.NDArray[np.uint32]:
+    """The widget rendered offscreen into a QImage, as one 0xAARRGGBB value per pixel."""
+    image = QImage(w.size(), QImage.Format.Format_ARGB32)
+    image.fill(QColor("black"))
+    w.render(image)
+    rows = np.frombuffer(image.constBits(), dtype=np.uint32).reshape(
+        image.height(), image.bytesPerLine() // 4)
+    return rows[:, : image.width()].copy()
+
+
+def argb(colour: str | QColor) -> int:
+    return int(QColor(colour).rgba())
+
+
+def block_rows(lane: Lane) -> slice:
+    """The rows inside a lane's moment blocks, clear of their borders."""
+    return slice(lane.top + BLOCK_INSET + 2, lane.bottom - BLOCK_INSET - 2)
+
+
+def columns_with(pixels: npt.NDArray[np.uint32], rows: slice, *colours: str) -> set[int]:
+    """Track columns (widget x) where some pixel of ``rows`` is exactly one of ``colours``."""
+    hit = np.isin(pixels[rows, LABEL_WIDTH:], [argb(c) for c in colours]).any(axis=0)
+    return {LABEL_WIDTH + int(x) for x in np.flatnonzero(hit)}
+
+
 @sound_binding
-def test_the_whole_widget_paints_with_thousands_of_moments(qtbot: QtBot, book: Codebook) -> None:
+def test_thousands_of_moments_and_the_playhead_are_painted_at_their_frames(
+    qtbot: QtBot, book: Codebook
+) -> None:
+    """Real pixels: each moment's colour in its own lane over exactly the columns its
+    frames map to (worked out here, not by the widget), nowhere else; the playhead's
+    red in its column; at frame zoom the frame under the playhead tinted."""
     w = TimelineView()
     qtbot.addWidget(w)
-    w.resize(1400, 260)
-    times = cfr(30 * 60 * 60)
+    w.resize(LABEL_WIDTH + 1280, 260)
+    times = cfr(30 * 60 * 60)  # one hour: 2812.5 ms per pixel when the whole film fits
     w.set_recording(times, 30.0)
     w.set_codebook(book)
+    colour = {c.id: c.colour for c in book.codes}
+    crowd_codes = ("guiding", "deepening-discussion")  # the Guidance lane
     rng = np.random.default_rng(0)
-    codes = [c.id for c in book.codes]
-    starts = rng.integers(0, times.frame_count - 400, 5000)
-    w.set_moments([moment(i + 1, int(s), int(s) + 150, codes[i % 6]) for i, s in enumerate(starts)])
+    crowd = [moment(i + 1, int(s), int(s) + 150, crowd_codes[i % 2])
+             for i, s in enumerate(rng.integers(0, 40_000, 5000))]
+    probe = moment(9001, 54_000, 54_899, "receiving-initiatives")  # alone in Attuned
+    w.set_moments([*crowd, probe])
     w.set_selected(17)
-    image = w.grab().toImage()
-    assert not image.isNull()
+    w.set_playhead(90_000)  # 50:00
+    lanes = {lane.key: lane for lane in layout_lanes(260, [(g.id, "") for g in book.groups])}
+
+    def x_of(frame: int) -> float:  # the left edge of a frame at whole-film zoom
+        return LABEL_WIDTH + times.frame_to_ms(frame) * 1280 / times.duration_ms
+
+    whole = rendered(w)
+    # The probe: its colour only in its lane, only over its frames.
+    probe_colour = argb(colour["receiving-initiatives"])
+    ys, xs = np.nonzero(whole[:, LABEL_WIDTH:] == probe_colour)
+    assert len(xs), "the moment was not drawn"
+    x0, x1 = x_of(54_000), x_of(54_900)
+    assert x0 - 1 <= LABEL_WIDTH + xs.min() <= LABEL_WIDTH + xs.max() <= x1 + 1
+    assert set(range(round(x0) + 1, round(x1) - 1)) <= set((LABEL_WIDTH + xs).tolist())
+    attuned = lanes["attuned"]
+    assert attuned.top <= ys.min() <= ys.max() < attuned.bottom
+
+    # The crowd, merged per pixel column: exactly the columns its frames cover.
+    selected = (x_of(crowd[16].start_frame) - 4, x_of(crowd[16].end_frame + 1) + 4)
+    expected: set[int] = set()
+    for m in crowd:
+        a, b = x_of(m.start_frame), x_of(m.end_frame + 1)
+        expected.update(range(int(np.floor(a)), max(int(np.ceil(b)), int(np.floor(a)) + 1)))
+    drawn = columns_with(whole, block_rows(lanes["guidance"]), *(colour[c] for c in crowd_codes))
+    wrong = {x for x in drawn ^ expected if not selected[0] <= x <= selected[1]}
+    assert not wrong, sorted(wrong)  # (the selection's outline may cover a column or two)
+    assert len(expected) > 300
+    for key in ("attuned", UNTAGGED_KEY):
+        assert not columns_with(whole, block_rows(lanes[key]), *(colour[c] for c in crowd_codes))
+
+    # The playhead: one red column at 50:00 through every lane under the ruler.
+    red = argb(PLAYHEAD_RED)
+    playhead_x = round(LABEL_WIDTH + 3_000_000 * 1280 / times.duration_ms)
+    below_ruler = slice(lanes["ruler"].bottom, lanes["audio"].bottom)
+    assert (whole[below_ruler, playhead_x] == red).all()
+    assert np.flatnonzero((whole[below_ruler, LABEL_WIDTH:] == red).any(axis=0)).tolist() == [
+        playhead_x - LABEL_WIDTH]
+
+    # At frame zoom: the block starts at its first frame's edge; the playhead's frame is tinted.
     w.zoom_to_frames(1 / 12)
-    assert not w.grab().toImage().isNull()
+    w.set_playhead(54_010)
+    first, last = w.visible_frames()
+    assert first < 54_000 < 54_010 < last
+    close = rendered(w)
+    start_x, head_x = round(w.frame_x(54_000)), round(w.frame_x(54_010))
+    frame_w = round(w.frame_x(54_011)) - head_x
+    assert frame_w >= 11
+    probe_columns = columns_with(close, block_rows(attuned), colour["receiving-initiatives"])
+    assert start_x <= min(probe_columns) <= start_x + 2
+    assert set(range(start_x + 2, head_x)) | set(range(head_x + frame_w, w.width())) <= (
+        probe_columns)
+    assert (close[block_rows(attuned), head_x] == red).all()
+    band = QColor(PLAYHEAD_RED)
+    a = 38 / 255  # the band's opacity over the frame under the playhead
+    base = QColor(colour["receiving-initiatives"])
+    tint = [round(getattr(base, ch)() * (1 - a) + getattr(band, ch)() * a)
+            for ch in ("red", "green", "blue")]
+    y = attuned.top + attuned.height // 2
+    for x in range(head_x + 1, head_x + frame_w):
+        seen = QColor.fromRgba(int(close[y, x]))
+        assert [seen.red(), seen.green(), seen.blue()] == pytest.approx(tint, abs=2), x

@@ -43,7 +43,7 @@ from PySide6.QtGui import (
 from PySide6.QtSvg import QSvgRenderer
 
 from vigtool.errors import VigtoolError
-from vigtool.privacy.files import atomic_output
+from vigtool.privacy.files import atomic_output, file_errors
 
 FONT_FAMILIES = ["DejaVu Sans", "Noto Sans", "Segoe UI", "Arial Unicode MS", "Arial"]
 RESOLUTION_DPI = 300
@@ -70,18 +70,15 @@ def html_to_pdf(html: str, out: Path, *, footer: str = DEFAULT_FOOTER, title: st
     font = _font(11)
     document.setDefaultFont(font)
     document.setHtml(_register_images(document, html))
-    try:
-        with atomic_output(out) as tmp:
-            writer = QPdfWriter(str(tmp))
-            writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
-            writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
-            writer.setResolution(RESOLUTION_DPI)
-            writer.setTitle(title)
-            writer.setCreator("vigtool")
-            pages = _paint(document, writer, footer)
-            del writer  # the PDF is complete once the writer is gone
-    except OSError as exc:
-        raise VigtoolError(f"could not write {out}: {exc.strerror or exc}") from exc
+    with file_errors(out), atomic_output(out) as tmp:
+        writer = QPdfWriter(str(tmp))
+        writer.setPageSize(QPageSize(QPageSize.PageSizeId.A4))
+        writer.setPageMargins(MARGINS_MM, QPageLayout.Unit.Millimeter)
+        writer.setResolution(RESOLUTION_DPI)
+        writer.setTitle(title)
+        writer.setCreator("vigtool")
+        pages = _paint(document, writer, footer)
+        del writer  # the PDF is complete once the writer is gone
     return pages
 
 

@@ -2,11 +2,13 @@
 which moments a pixel touches.
 
 Kept free of Qt so every rule here (VFR-safe positions, zoom limits, edge
-snapping, hit testing, per-column merging) is tested in microseconds without a
-display. Positions come from each frame's millisecond time, never from
-``n / fps``: a phone's variable-frame-rate film puts frame ``n`` where it is
-really shown. "x" is in logical pixels from the left edge of the track area
-(the part of the widget right of the lane labels).
+snapping, hit testing) is tested in microseconds without a display; the
+per-pixel-column reductions used when painting live in ``timeline_columns``,
+the ruler's time format in ``vigtool.domain.clock``. Positions come from each
+frame's millisecond time, never from ``n / fps``: a phone's
+variable-frame-rate film puts frame ``n`` where it is really shown. "x" is in
+logical pixels from the left edge of the track area (the part of the widget
+right of the lane labels).
 """
 
 from __future__ import annotations
@@ -20,11 +22,11 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
+from vigtool.domain.clock import ruler_time
 from vigtool.domain.records import Moment
 from vigtool.domain.timebase import FrameTimes
 
 IntArray = npt.NDArray[np.int64]
-FloatArray = npt.NDArray[np.float64]
 
 FRAME_PX_AT_MAX_ZOOM = 12.0  # the finest zoom shows every frame at least this wide
 EDGE_TOLERANCE_PX = 5.0
@@ -222,21 +224,6 @@ class Ruler:
     frame_labels: tuple[Tick, ...]  # frame numbers, centred on their frame
 
 
-def format_timecode(ms: float, *, hours: bool, fraction: bool) -> str:
-    """``m:ss``, ``h:mm:ss``, with ``.ff`` hundredths when ticks are under a second apart.
-
-    Hundredths, not SMPTE frame counts: a VFR film has no fixed number of
-    frames per second, so a frame field would disagree with the frame numbers.
-    """
-    total_cs = round(ms / 10)
-    cs = total_cs % 100
-    seconds = total_cs // 100
-    h, rest = divmod(seconds, 3600)
-    m, s = divmod(rest, 60)
-    text = f"{h}:{m:02d}:{s:02d}" if hours else f"{m + 60 * h:02d}:{s:02d}"
-    return f"{text}.{cs:02d}" if fraction else text
-
-
 def ruler_ticks(vp: Viewport, label_px: float = 84.0, minor_px: float = 6.0) -> Ruler:
     """Ticks for the visible span: the smallest step whose labels are ``label_px`` apart."""
     major, minor = next(
@@ -248,7 +235,7 @@ def ruler_ticks(vp: Viewport, label_px: float = 84.0, minor_px: float = 6.0) -> 
     first = max(0, math.floor(t0 / major))
     last = min(math.floor(t1 / major), vp.duration_ms // major)
     majors = tuple(
-        Tick(vp.ms_to_x(k * major), format_timecode(k * major, hours=hours, fraction=fraction))
+        Tick(vp.ms_to_x(k * major), ruler_time(k * major, hours=hours, fraction=fraction))
         for k in range(first, last + 1)
     )
     minors: tuple[float, ...] = ()
@@ -480,80 +467,3 @@ def hit_test(
         if x0 <= x < x1 and (body is None or mid == prefer or body.moment_id != prefer):
             body = Hit(mid, "body")
     return best[2] if best is not None else body
-
-
-# -- drawing at coarse zoom ------------------------------------------------------------------
-
-
-def covered_runs(x0: FloatArray, x1: FloatArray, width: int) -> IntArray:
-    """Merge spans into runs of whole pixel columns [start, stop) inside [0, width).
-
-    At whole-film zoom thousands of moments share a few hundred columns;
-    drawing one rectangle per run instead of per moment keeps paints cheap.
-    """
-    if len(x0) == 0 or width <= 0:
-        return np.zeros((0, 2), dtype=np.int64)
-    c0 = np.clip(np.floor(x0), 0, width).astype(np.int64)
-    c1 = np.clip(np.maximum(np.ceil(x1), np.floor(x0) + 1), 0, width).astype(np.int64)
-    depth = np.cumsum(np.bincount(c0, minlength=width + 1) - np.bincount(c1, minlength=width + 1))
-    covered = np.concatenate(([0], (depth[:width] > 0).astype(np.int8), [0]))
-    edges = np.flatnonzero(np.diff(covered))
-    return edges.reshape(-1, 2)
-
-
-def sparse_markers(x: FloatArray, kind: IntArray, spacing: float) -> IntArray:
-    """Indices of markers to draw so that markers of one kind are ``spacing`` px apart."""
-    if len(x) == 0:
-        return np.zeros(0, dtype=np.int64)
-    slot = np.floor(x / spacing).astype(np.int64) * 8 + kind
-    _, first = np.unique(slot, return_index=True)
-    return np.sort(first).astype(np.int64)
-
-
-def waveform_columns(
-    mins: FloatArray, maxs: FloatArray, bucket_ms: int, ms_per_px: float, first: int, count: int
-) -> tuple[FloatArray, FloatArray]:
-    """Low and high of the sound in pixel columns ``first .. first + count`` (in content
-    pixels) at this zoom; NaN past the end of the sound."""
-    n = len(mins)
-    lo = np.full(count, np.nan)
-    hi = np.full(count, np.nan)
-    if n == 0 or count <= 0:
-        return lo, hi
-    cols = np.arange(first, first + count + 1, dtype=np.float64)
-    starts = np.floor(cols * ms_per_px / bucket_ms).astype(np.int64)
-    valid = starts[:-1] < n
-    if not valid.any():
-        return lo, hi
-    base = int(starts[0])
-    stop = min(n, int(starts[-1]) + 1)
-    # reduceat needs in-range indices; a sentinel after the slice closes the last column
-    idx = np.minimum(starts, stop) - base
-    part_lo = np.append(mins[base:stop], 0.0)
-    part_hi = np.append(maxs[base:stop], 0.0)
-    lo[valid] = np.minimum.reduceat(part_lo, idx)[:-1][valid]
-    hi[valid] = np.maximum.reduceat(part_hi, idx)[:-1][valid]
-    return lo, hi
-
-
-def thumbnail_slots(
-    thumb_ms: IntArray, vp: Viewport, slot_px: float, x0: float, x1: float,
-    reach_ms: float = THUMBNAIL_REACH_MS,
-) -> list[tuple[float, int]]:
-    """A filmstrip: fixed slots (in film pixels, so they do not shift when scrolling),
-    each showing the thumbnail nearest its middle, if one is within a slot's span or
-    ``reach_ms``. Returns (slot x, thumbnail index) for the slots meeting [x0, x1)."""
-    if len(thumb_ms) == 0:
-        return []
-    reach = max(slot_px * vp.ms_per_px, reach_ms)
-    first = max(0, math.floor((x0 + vp.scroll_px) / slot_px))
-    last = math.floor((x1 + vp.scroll_px) / slot_px)
-    mids = (np.arange(first, last + 1) + 0.5) * slot_px * vp.ms_per_px
-    mids = mids[mids <= vp.duration_ms]
-    right = np.minimum(np.searchsorted(thumb_ms, mids), len(thumb_ms) - 1)
-    left = np.maximum(right - 1, 0)
-    d_left, d_right = np.abs(thumb_ms[left] - mids), np.abs(thumb_ms[right] - mids)
-    nearest = np.where(d_left <= d_right, left, right)
-    near_enough = np.minimum(d_left, d_right) <= reach
-    return [(float((first + k) * slot_px - vp.scroll_px), int(nearest[k]))
-            for k in np.flatnonzero(near_enough).tolist()]

@@ -36,6 +36,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from vigtool.codebook import Codebook
+from vigtool.domain.clock import ruler_time
 from vigtool.domain.records import Moment, Turn
 from vigtool.domain.timebase import FrameTimes
 from vigtool.gui import timeline_paint as paint
@@ -47,7 +48,6 @@ from vigtool.gui.timeline_geometry import (
     LaneSpans,
     Viewport,
     build_lane_spans,
-    format_timecode,
     hit_test,
     layout_lanes,
     minimum_height,
@@ -567,8 +567,8 @@ class TimelineView(QWidget):
             m = self._moments[hit.moment_id]
             t0, t1 = moment_ms(self._vp, m.start_frame, m.end_frame)
             hours = self._vp.duration_ms >= 3_600_000
-            span = (f"{format_timecode(t0, hours=hours, fraction=True)} – "
-                    f"{format_timecode(t1, hours=hours, fraction=True)}")
+            span = (f"{ruler_time(t0, hours=hours, fraction=True)} – "
+                    f"{ruler_time(t1, hours=hours, fraction=True)}")
             labels = ", ".join(self._code_label(c) for c in m.codes) or "No code yet"
             title = html.escape(m.title or "Untitled moment")
             return (f"<b>{title}</b><br>{html.escape(labels)}<br>{span} (frames {m.start_frame}–"

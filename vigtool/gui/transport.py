@@ -10,18 +10,9 @@ from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QFontDatabase, QIcon
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStyle, QToolButton, QWidget
 
+from vigtool.domain.clock import player_time
 from vigtool.domain.timebase import FrameTimes
 from vigtool.gui.player_controller import PlayerController
-
-
-def timecode(ms: float) -> str:
-    """m:ss.cc below an hour, h:mm:ss.cc above; centiseconds, not frames (VFR-safe)."""
-    total_cs = round(ms / 10)
-    cs = total_cs % 100
-    s = total_cs // 100
-    h, rem = divmod(s, 3600)
-    m, s = divmod(rem, 60)
-    return f"{h}:{m:02d}:{s:02d}.{cs:02d}" if h else f"{m}:{s:02d}.{cs:02d}"
 
 
 class TransportBar(QWidget):
@@ -90,7 +81,7 @@ class TransportBar(QWidget):
             self.time.setText("no video open")
             return
         self.time.setText(
-            f"{timecode(times.frame_to_ms(frame))} / {timecode(times.duration_ms)}"
+            f"{player_time(times.frame_to_ms(frame))} / {player_time(times.duration_ms)}"
             f"   frame {frame} of {times.frame_count - 1}"
         )
 

@@ -27,6 +27,7 @@ from av.video.stream import VideoStream
 from vigtool.errors import MediaError, VigtoolError
 from vigtool.jobs import CancelToken
 from vigtool.media.frame_index import FrameIndex
+from vigtool.privacy.files import file_errors
 
 # CRF 21: visually the source at phone sizes. Each CRF step lower costs x264 about 6%
 # more time on camera-like 1080p; at the same CRF we encode as fast as the ffmpeg CLI.
@@ -58,20 +59,20 @@ def open_mp4(path: Path) -> av.container.OutputContainer:
 
 @contextmanager
 def export_errors(out: Path) -> Iterator[None]:
-    """Turn FFmpeg and file-system failures into one plain line naming ``out``."""
-    try:
-        yield
-    except VigtoolError:
-        raise
-    except av.FFmpegError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise VigtoolError(f"could not write {out.name}: the disk is full") from exc
-        reason = str(exc.strerror or type(exc).__name__).strip().rstrip(".")
-        raise MediaError(f"could not export {out.name}: {reason[:1].lower()}{reason[1:]}") from exc
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise VigtoolError(f"could not write {out.name}: the disk is full") from exc
-        raise VigtoolError(f"could not write {out.name}: {exc.strerror or exc}") from exc
+    """Turn FFmpeg and file-system failures into one plain line naming ``out``.
+
+    A full disk is a write failure however it is reported (FFmpeg's ENOSPC is
+    also an OSError); other FFmpeg failures are the export's, not the disk's."""
+    with file_errors(out.name):
+        try:
+            yield
+        except av.FFmpegError as exc:
+            if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+                raise  # file_errors says it as every writer does
+            reason = str(exc.strerror or type(exc).__name__).strip().rstrip(".")
+            raise MediaError(
+                f"could not export {out.name}: {reason[:1].lower()}{reason[1:]}"
+            ) from exc
 
 
 def check_span(index: FrameIndex, first: int, last: int) -> None:

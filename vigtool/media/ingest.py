@@ -7,14 +7,13 @@ copy (one read of the file). The copy appears only when complete.
 
 from __future__ import annotations
 
-import errno
 import hashlib
 import shutil
 from pathlib import Path
 
 from vigtool.errors import VigtoolError
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
-from vigtool.privacy.files import atomic_output
+from vigtool.privacy.files import atomic_output, file_errors
 
 _CHUNK = 4 * 1024 * 1024
 _FREE_SPACE_MARGIN = 64 * 1024 * 1024
@@ -53,20 +52,18 @@ def copy_with_hash(
         )
     digest = hashlib.sha256()
     done = 0
-    try:
-        with atomic_output(dest) as tmp, source.open("rb") as src, tmp.open("wb") as out:
-            while chunk := src.read(_CHUNK):
-                cancel.raise_if_cancelled()
-                digest.update(chunk)
-                out.write(chunk)
-                done += len(chunk)
-                progress(done, total)
-    except OSError as exc:
-        if exc.errno == errno.ENOSPC:
-            raise VigtoolError(
-                f"the disk filled up while importing {source.name}; nothing was kept"
-            ) from exc
-        raise VigtoolError(f"could not copy {source.name}: {exc.strerror or exc}") from exc
+    with (
+        file_errors(source.name, "import"),
+        atomic_output(dest) as tmp,
+        source.open("rb") as src,
+        tmp.open("wb") as out,
+    ):
+        while chunk := src.read(_CHUNK):
+            cancel.raise_if_cancelled()
+            digest.update(chunk)
+            out.write(chunk)
+            done += len(chunk)
+            progress(done, total)
     return digest.hexdigest()
 
 

@@ -10,7 +10,7 @@ import numpy.typing as npt
 
 from vigtool.errors import VigtoolError
 from vigtool.media.textdraw import caption_band
-from vigtool.privacy.files import atomic_output
+from vigtool.privacy.files import atomic_output, file_errors
 
 STILL_FORMATS = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg"}
 JPEG_QUALITY = 95
@@ -38,8 +38,5 @@ def write_still(rgb: npt.NDArray[np.uint8], out: Path) -> None:
     ok, encoded = cv2.imencode(ext, cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), params)
     if not ok:
         raise VigtoolError(f"could not encode the still as {ext}")
-    try:
-        with atomic_output(out) as tmp:
-            tmp.write_bytes(encoded.tobytes())
-    except OSError as exc:
-        raise VigtoolError(f"could not write {out}: {exc.strerror or exc}") from exc
+    with file_errors(out), atomic_output(out) as tmp:
+        tmp.write_bytes(encoded.tobytes())

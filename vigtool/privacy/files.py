@@ -1,14 +1,18 @@
-"""Private, atomic file writing.
+"""Private, atomic file writing, and one plain line when a file operation fails.
 
 Everything vigtool writes is family data: folders are created 0700 and files
 0600 (on POSIX), and files appear under their final name only once complete
 (temp name in the same folder, fsync, rename), so a crash, a cancel or a full
 disk never leaves a half-written file where a person would find it.
+
+Every reader and writer turns an ``OSError`` into a ``VigtoolError`` through
+``file_errors``, so "the disk is full" is said the same way everywhere.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import tempfile
 from collections.abc import Iterator
@@ -19,6 +23,65 @@ from vigtool.errors import VigtoolError
 PRIVATE_DIR_MODE = 0o700
 PRIVATE_FILE_MODE = 0o600
 TEMP_PREFIX = ".vigtool-partial-"
+
+# Why a file operation failed, in words a person can act on; other errors fall
+# back to the system's own text. By name: not every system has every errno.
+_REASON_BY_NAME: dict[str, str] = {
+    "ENOSPC": "the disk is full",
+    "EDQUOT": "the disk quota is used up",
+    "EFBIG": "the file is too large for this disk",
+    "EACCES": "permission denied",
+    "EPERM": "permission denied",
+    "EROFS": "the disk is read-only",
+    "ENAMETOOLONG": "the name is too long",
+    "EISDIR": "it is a folder, not a file",
+    "ENOTDIR": "part of the path is a file, not a folder",
+    "ENOENT": "no such file or folder",
+    "EEXIST": "it already exists",
+    "EMFILE": "too many files are open",
+    "ENFILE": "too many files are open",
+    "EBUSY": "it is in use",
+    "ETXTBSY": "it is in use",
+    "EIO": "the disk could not be read or written (input/output error)",
+    "ENODEV": "the disk is not there any more",
+    "ENXIO": "the disk is not there any more",
+}
+_REASONS: dict[int, str] = {
+    getattr(errno, name): reason
+    for name, reason in _REASON_BY_NAME.items() if hasattr(errno, name)
+}
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why ``exc`` happened, as a few plain words on one line ("the disk is full")."""
+    reason = _REASONS.get(exc.errno) if exc.errno is not None else None
+    if reason is None:
+        text = str(exc.strerror or exc).strip().rstrip(".")
+        reason = text[:1].lower() + text[1:] if text else "the system gave no reason"
+    return " ".join(reason.split())
+
+
+def file_error(
+    target: str | os.PathLike[str], exc: OSError, what: str = "write",
+    error: type[VigtoolError] = VigtoolError,
+) -> VigtoolError:
+    """``could not <what> <target>: <reason>`` as one line; raise it ``from exc``."""
+    name = " ".join(os.fspath(target).splitlines())
+    return error(f"could not {what} {name}: {os_error_reason(exc)}")
+
+
+@contextlib.contextmanager
+def file_errors(
+    target: str | os.PathLike[str], what: str = "write", *,
+    error: type[VigtoolError] = VigtoolError,
+) -> Iterator[None]:
+    """Turn an OSError raised in the block into ``error`` (a VigtoolError) with one
+    line naming ``target`` (a path, or how the message should name it) and why,
+    keeping the OSError as ``__cause__`` for the crash log. Other errors pass."""
+    try:
+        yield
+    except OSError as exc:
+        raise file_error(target, exc, what, error) from exc
 
 
 def private_dir(path: Path) -> Path:
@@ -43,7 +106,7 @@ def private_dir(path: Path) -> Path:
                 raise VigtoolError(f"{folder} is not a folder") from None
             continue
         except OSError as exc:
-            raise VigtoolError(f"could not create the folder {folder}: {exc.strerror}") from exc
+            raise file_error(folder, exc, "create the folder") from exc
         os.chmod(folder, PRIVATE_DIR_MODE)
     return path
 
@@ -80,8 +143,8 @@ def atomic_output(final: Path) -> Iterator[Path]:
 
 
 def atomic_write_bytes(final: Path, data: bytes) -> None:
-    """Write ``data`` to ``final`` atomically and privately."""
-    with atomic_output(final) as tmp:
+    """Write ``data`` to ``final`` atomically and privately; VigtoolError if it cannot."""
+    with file_errors(final), atomic_output(final) as tmp:
         tmp.write_bytes(data)
 
 
