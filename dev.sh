@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The single entry point for a fresh machine.
 #   ./dev.sh run    set everything up, then open vigtool on a sample clip
-#   ./dev.sh test   set everything up, then run ruff, mypy and the whole test suite
+#   ./dev.sh test   set everything up, then run ruff, mypy, the import contracts and every test
 # Setting up means: system libraries (libvlc, Qt's X11 libraries, Xvfb) via
 # apt-get when they are missing and we may install them, and a .venv with vigtool
 # and its Python dependencies (re-installed only when pyproject.toml changes).
@@ -73,6 +73,8 @@ run_tests() {
   "$bin/ruff" check .
   say "mypy"
   "$bin/mypy"
+  say "import contracts"
+  "$bin/lint-imports" --no-cache
   say "pytest"
   "$bin/python" -m pytest "$@"
 }

@@ -78,7 +78,7 @@ def build_summary_case(root: Path, clips: Path) -> SummaryCase:
     cycle2 = write_dyad_cut(clips / "cycle2.mp4", last_frame=299, crf=27)
     cycle3 = write_dyad_cut(clips / "cycle3.mp4", last_frame=499, crf=24)
     with Workspace.open(root) as ws:
-        case = ws.case_by_code(DEMO_CASE)
+        case = ws.caseload.case_by_code(DEMO_CASE)
         (first,) = ws.recordings(case.id)
         _cycle_one(ws, case.id, first.id, data)
         rec2 = ws.import_recording(case.id, path=cycle2, cycle=2)
@@ -107,9 +107,9 @@ def _cycle_one(ws: Workspace, case_id: int, recording_id: int, data: dict[str, A
     """The demo tags every turn; in the first film only part of the first chain was marked."""
     chain_one = [t for t in data["turns"] if t["chain"] == 1]
     late = {t["start_frame"] for t in chain_one[4:]}
-    for turn in ws.turns(recording_id):
+    for turn in ws.annotations.turns(recording_id):
         if turn.frame in late:
-            ws.delete_turn(turn.id)
+            ws.annotations.delete_turn(turn.id)
     ws.add_reflection(case_id, cycle=1, text="I never noticed how much he talks to me.")
     ws.add_goal(case_id, cycle=1, text="Look for the moments he starts a conversation.")
 

@@ -152,7 +152,7 @@ def _review(workspace: Path, case_code: str, cycle: int | None) -> int:
     if not (workspace / "workspace.db").is_file():
         raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
     with Workspace.open(workspace) as ws:
-        ws.case_by_code(case_code)  # a clear error before any window opens
+        ws.caseload.case_by_code(case_code)  # a clear error before any window opens
     from vigtool.gui.app import run_review
 
     return run_review(workspace, case_code, cycle)

@@ -11,7 +11,8 @@ import argparse
 from pathlib import Path
 
 from vigtool.errors import VigtoolError
-from vigtool.exports.request import EXPORT_KINDS
+from vigtool.exports.request import EXPORT_KINDS, ExportRequest
+from vigtool.report.export import PdfWriter
 from vigtool.workspace import DuplicateRecording, Workspace
 
 
@@ -66,33 +67,43 @@ def _open(workspace: Path) -> Workspace:
 
 
 def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
-    from vigtool.exports.request import ExportRequest, run_export
+    from vigtool.exports.request import run_export
 
     with _open(args.workspace) as ws:
-        case = ws.case_by_code(args.case)
+        case = ws.caseload.case_by_code(args.case)
         request = ExportRequest(
             kind=args.kind, case_id=case.id, cycle=args.cycle, out=args.out,
             captions=args.captions, pad_ms=args.pad, fade_ms=args.fade, everything=args.all,
             title_cards=not args.no_titles, audience=args.audience,
         )
-        written = run_export(ws, request, progress=progress)
+        written = run_export(ws, request, pdf_writer=_pdf_writer(request), progress=progress)
     for path in written:
         print(path)
     return 0
+
+
+def _pdf_writer(request: ExportRequest) -> PdfWriter | None:
+    """Qt's PDF writer, loaded only for a PDF summary (it starts a headless Qt)."""
+    if request.kind != "summary" or request.out.suffix.lower() != ".pdf":
+        return None
+    from vigtool.gui.pdf import html_to_pdf
+
+    return html_to_pdf
 
 
 def run_import_eaf(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
     from vigtool.exports.eaf_import import import_eaf
 
     with _open(args.workspace) as ws:
-        case = ws.case_by_code(args.case)
+        case = ws.caseload.case_by_code(args.case)
         try:
             recording = ws.import_recording(case.id, cycle=args.cycle, path=args.video,
                                             progress=progress)
         except DuplicateRecording as dup:
             recording = dup.existing
         report = import_eaf(ws, args.eaf, case.id, recording.id, progress=progress)
-        ws.record_event("import-eaf", case.id, f"{args.eaf.name} onto recording {recording.id}")
+        ws.privacy.record_event("import-eaf", case.id,
+                                f"{args.eaf.name} onto recording {recording.id}")
     for line in report.lines():
         print(line)
     return 0

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from vigtool.domain.records import Moment, Recording, RecordingStatus
 from vigtool.wording import VIG_PROMPTS
-from vigtool.workspace import Workspace
+from vigtool.workspace import View
 
 DEFAULT_PROMPT = VIG_PROMPTS[0]
 
@@ -28,16 +28,16 @@ class ReviewItem:
         return self.moment.title
 
 
-def review_plan(ws: Workspace, case_id: int, cycle: int | None) -> tuple[ReviewItem, ...]:
+def review_plan(ws: View, case_id: int, cycle: int | None) -> tuple[ReviewItem, ...]:
     items = []
     recordings: dict[int, Recording] = {}
-    for moment in ws.review_moments(case_id, cycle):
+    for moment in ws.annotations.review_moments(case_id, cycle):
         if moment.recording_id not in recordings:
-            recordings[moment.recording_id] = ws.recording(moment.recording_id)
+            recordings[moment.recording_id] = ws.library.recording(moment.recording_id)
         recording = recordings[moment.recording_id]
         if recording.status is not RecordingStatus.PRESENT:
             continue
-        stills = [s.frame for s in ws.stills(recording.id)
+        stills = [s.frame for s in ws.annotations.stills(recording.id)
                   if moment.start_frame <= s.frame <= moment.end_frame]
         items.append(ReviewItem(
             moment=moment,

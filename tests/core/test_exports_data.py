@@ -21,12 +21,15 @@ from jsonschema import Draft202012Validator
 from lxml import etree
 
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+from vigtool.domain.clock import exact_timecode as timecode
 from vigtool.domain.records import Actor, TurnKind
 from vigtool.domain.timebase import FrameTimes
 from vigtool.errors import Cancelled, InvalidEdit, VigtoolError
 from vigtool.exports.eaf import MOMENTS_TIER, TURN_KINDS_CV, write_eaf
-from vigtool.exports.eaf_import import import_eaf, parse_eaf, plan_import, read_eaf
-from vigtool.exports.session import SessionExport, build_session, timecode
+from vigtool.exports.eaf_document import parse_eaf, read_eaf
+from vigtool.exports.eaf_import import import_eaf
+from vigtool.exports.eaf_plan import plan_import
+from vigtool.exports.session import SessionExport, build_session
 from vigtool.exports.subtitles import CueText, write_webvtt
 from vigtool.exports.tabular import CSV_COLUMNS, validate_session_data, write_csv, write_json
 from vigtool.jobs import CancelToken
@@ -35,7 +38,7 @@ from vigtool.workspace import Workspace
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIPS = ROOT / "sample_clips"
-DYAD = CLIPS / "dyad.mp4"
+DYAD = CLIPS / "demo" / "dyad.mp4"
 VFR = CLIPS / "vfr.mp4"
 SCHEMAS = ROOT / "schemas"
 ELAN_SAMPLE = ROOT / "tests" / "data" / "elan" / "sample_3.0.eaf"  # the official ELAN sample
@@ -56,7 +59,7 @@ def tagged(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Workspace
     ws = Workspace.open(tmp_path_factory.mktemp("tagged") / "ws")
     case = ws.add_case("FAM-07", helping_question="How do I keep our play going?")
     rec = ws.import_recording(case.id, path=DYAD)
-    truth = json.loads((CLIPS / "dyad.truth.json").read_text(encoding="utf-8"))
+    truth = json.loads((CLIPS / "demo" / "dyad.truth.json").read_text(encoding="utf-8"))
     for order, chain in enumerate(truth["chains"], start=1):
         ws.add_moment(
             rec.id,
@@ -97,7 +100,7 @@ def _shape(ws: Workspace, rec_id: int) -> tuple[list[object], list[object]]:
     moments = sorted(
         (m.start_frame, m.end_frame, frozenset(m.codes), m.title) for m in ws.moments(rec_id)
     )
-    turns = sorted((t.frame, t.actor.value, t.kind.value) for t in ws.turns(rec_id))
+    turns = sorted((t.frame, t.actor.value, t.kind.value) for t in ws.annotations.turns(rec_id))
     return list(moments), list(turns)
 
 
@@ -112,7 +115,7 @@ def test_snapshot_has_frames_and_ms_from_the_frame_index(
     tagged: tuple[Workspace, int, int], session: SessionExport
 ) -> None:
     ws, _, rec_id = tagged
-    times = ws.frame_times(rec_id)
+    times = ws.library.frame_times(rec_id)
     assert session.vigtool_version
     assert session.codebook.id == DEFAULT_CODEBOOK_ID
     assert session.case.code == "FAM-07"
@@ -239,7 +242,7 @@ def test_eaf_export_is_valid_eaf_3_0_with_tiers_vocabularies_and_media(
     tagged: tuple[Workspace, int, int], session: SessionExport, tmp_path: Path
 ) -> None:
     ws, _, rec_id = tagged
-    media = ws.media_path(ws.recording(rec_id))
+    media = ws.library.media_path(ws.library.recording(rec_id))
     out = write_eaf(session, rec_id, tmp_path / "elan" / "dyad.eaf", media_path=media)
     document = etree.parse(str(out))
     schema = _xsd()
@@ -311,8 +314,8 @@ def test_eaf_round_trips_frames_codes_titles_and_turns(
     tagged: tuple[Workspace, int, int], session: SessionExport, tmp_path: Path
 ) -> None:
     ws, _, rec_id = tagged
-    out = write_eaf(session, rec_id, tmp_path / "dyad.eaf", media_path=ws.media_path(
-        ws.recording(rec_id)))
+    out = write_eaf(session, rec_id, tmp_path / "dyad.eaf", media_path=ws.library.media_path(
+        ws.library.recording(rec_id)))
     other, case_id, other_rec = _fresh(tmp_path)
     with other:
         report = import_eaf(other, out, case_id, other_rec, CODEBOOK)
@@ -329,7 +332,7 @@ def test_eaf_round_trips_frames_codes_titles_and_turns(
 def test_eaf_round_trip_is_frame_exact_on_variable_frame_rate(tmp_path: Path) -> None:
     source, case_id, rec_id = _fresh(tmp_path, VFR, "source")
     with source:
-        times = source.frame_times(rec_id)
+        times = source.library.frame_times(rec_id)
         last = times.frame_count - 1
         gaps = {times.frame_end_ms(f) - times.frame_to_ms(f) for f in range(last)}
         assert len(gaps) > 1, "the clip really has a variable frame rate"
@@ -465,7 +468,7 @@ def test_values_become_codes_by_id_or_label_and_the_rest_titles(tmp_path: Path) 
         assert moments[(50, 74)].codes == ("deepening-discussion",)
         assert moments[(50, 74)].title == "Giggles"
         assert moments[(150, 150)].title == ""  # an empty annotation: a moment to look at
-        turns = [(t.frame, t.actor, t.kind) for t in ws.turns(rec_id)]
+        turns = [(t.frame, t.actor, t.kind) for t in ws.annotations.turns(rec_id)]
         assert turns == [(10, Actor.CHILD, TurnKind.INITIATIVE),
                          (50, Actor.ADULT, TurnKind.RESPONSE)]
         assert sorted(i.value for i in report.uncoded) == ["Giggles", "mama!",

@@ -62,14 +62,14 @@ def say(tag, payload):
 
 def moment_state(moment_id):
     try:
-        m = ws.moment(moment_id)
+        m = ws.annotations.moment(moment_id)
     except NotFound:
         return None
     return [m.start_frame, m.end_frame, list(m.codes), m.title]
 
 
 def turn_state(turn_id):
-    for t in ws.turns(recording_id):
+    for t in ws.annotations.turns(recording_id):
         if t.id == turn_id:
             return [t.frame, t.actor.value, t.kind.value]
     return None
@@ -81,7 +81,7 @@ def span():
 
 
 ws = Workspace.open(root)
-last = ws.recording(recording_id).frame_count - 1
+last = ws.library.recording(recording_id).frame_count - 1
 say("ready", {})
 step = 0
 while True:
@@ -367,10 +367,10 @@ def test_sigkill_while_editing_keeps_every_acknowledged_edit(tmp_path: Path) -> 
             for m in ws.moments(recording_id)
         }
         turns = {("turns", t.id): [t.frame, t.actor.value, t.kind.value]
-                 for t in ws.turns(recording_id)}
+                 for t in ws.annotations.turns(recording_id)}
         assert {**moments, **turns} == model.rows
-        assert ws.case(case.id).code == "K-01"
-        assert ws.recording(recording_id).frame_count == FRAMES
+        assert ws.caseload.case(case.id).code == "K-01"
+        assert ws.library.recording(recording_id).frame_count == FRAMES
         ws.add_moment(recording_id, start_frame=0, end_frame=FRAMES - 1, title="after the storm")
     conn = sqlite3.connect(db)
     try:

@@ -14,6 +14,7 @@ from vigtool import Workspace
 from vigtool.demo import DEMO_CASE, build_demo
 from vigtool.errors import VigtoolError
 from vigtool.exports.media_exports import export_clips, export_reel, export_stills
+from vigtool.exports.request import ExportRequest, run_export
 from vigtool.media.reader import to_rgb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -35,21 +36,34 @@ def test_clips_are_the_chosen_moments_named_without_family_names(
     demo: Path, tmp_path: Path
 ) -> None:
     with Workspace.open(demo) as ws:
-        case = ws.case_by_code(DEMO_CASE)
-        chosen = ws.review_moments(case.id, 1)
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        chosen = ws.annotations.review_moments(case.id, 1)
         paths = export_clips(ws, case.id, 1, tmp_path / "clips")
         assert [p.name for p in paths] == [f"DEMO-01-c1-clip{n:02d}.mp4" for n in (1, 2, 3)]
         for path, moment in zip(paths, chosen, strict=True):
             assert _frame_count(path) == moment.frame_count
             assert path.stat().st_mode & 0o777 == 0o600
-        assert ws.audit_log(case.id)[-1].action == "export"
+
+
+def test_an_export_request_is_written_in_the_audit_log_after_its_files(
+    demo: Path, tmp_path: Path
+) -> None:
+    with Workspace.open(demo) as ws:
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        before = len(ws.privacy.audit_log(case.id))
+        out = tmp_path / "clips"
+        paths = run_export(ws, ExportRequest("clips", case.id, 1, out))
+        log = ws.privacy.audit_log(case.id)
+    assert len(log) == before + 1
+    assert log[-1].action == "export"
+    assert f"{len(paths)} file(s) to {out}" in log[-1].detail
 
 
 def test_stills_carry_their_caption_below_the_picture(demo: Path, tmp_path: Path) -> None:
     import cv2
 
     with Workspace.open(demo) as ws:
-        case = ws.case_by_code(DEMO_CASE)
+        case = ws.caseload.case_by_code(DEMO_CASE)
         paths = export_stills(ws, case.id, 1, tmp_path / "stills")
     assert len(paths) == 3
     picture = cv2.imread(str(paths[0]))
@@ -59,8 +73,8 @@ def test_stills_carry_their_caption_below_the_picture(demo: Path, tmp_path: Path
 
 def test_reel_joins_the_chosen_moments_in_order(demo: Path, tmp_path: Path) -> None:
     with Workspace.open(demo) as ws:
-        case = ws.case_by_code(DEMO_CASE)
-        chosen = ws.review_moments(case.id, 1)
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        chosen = ws.annotations.review_moments(case.id, 1)
         out = export_reel(ws, case.id, 1, tmp_path / "reel.mp4", title_cards=False)
     assert _frame_count(out) == sum(m.frame_count for m in chosen)
 
@@ -111,9 +125,9 @@ def test_a_moment_taken_out_of_the_review_leaves_the_export_folder(
 ) -> None:
     folder = tmp_path / "clips"
     with Workspace.open(demo) as ws:
-        case = ws.case_by_code(DEMO_CASE)
+        case = ws.caseload.case_by_code(DEMO_CASE)
         assert len(export_clips(ws, case.id, 1, folder)) == 3
-        last = ws.review_moments(case.id, 1)[-1]
+        last = ws.annotations.review_moments(case.id, 1)[-1]
         ws.update_moment(last.id, selected_for_review=False)
         try:
             export_clips(ws, case.id, 1, folder)

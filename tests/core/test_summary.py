@@ -27,6 +27,7 @@ from tests.summary_case import (
 )
 from vigtool import Workspace
 from vigtool.errors import InvalidEdit, VigtoolError
+from vigtool.exports.request import ExportRequest, run_export
 from vigtool.report import extract_messages, i18n
 from vigtool.report.export import export_summary
 from vigtool.report.language import (
@@ -157,7 +158,7 @@ def test_the_check_names_where_each_word_came_from(
 ) -> None:
     case = copy_case(summary_case, tmp_path / "ws")
     with Workspace.open(case.root) as ws:
-        first = ws.moment(case.chosen_moment_ids[0])
+        first = ws.annotations.moment(case.chosen_moment_ids[0])
         if field == "goal":
             ws.add_goal(case.case_id, cycle=3, text=value)
         elif field == "caption":
@@ -194,12 +195,22 @@ def test_progress_chart_has_one_group_per_cycle(summary_case: SummaryCase, tmp_p
 
 def test_export_is_recorded_in_the_audit_log(summary_case: SummaryCase, tmp_path: Path) -> None:
     case = copy_case(summary_case, tmp_path / "ws")
-    _export(case, tmp_path / "summary.html")
     with Workspace.open(case.root) as ws:
-        last = ws.audit_log(case.case_id)[-1]
+        run_export(ws, ExportRequest("summary", case.case_id, 3, tmp_path / "summary.html",
+                                     audience="practitioner"))
+        last = ws.privacy.audit_log(case.case_id)[-1]
     assert last.action == "export"
-    assert "family" in last.detail
+    assert "summary for the practitioner" in last.detail
     assert "cycle 3" in last.detail
+
+
+def test_a_pdf_needs_a_pdf_writer_and_writes_nothing_without_one(
+    summary_case: SummaryCase, tmp_path: Path
+) -> None:
+    out = tmp_path / "summary.pdf"
+    with Workspace.open(summary_case.root) as ws, pytest.raises(VigtoolError, match="PDF"):
+        export_summary(ws, "DEMO-01", None, out, codebook=CODEBOOK)
+    assert not out.exists()
 
 
 def test_a_summary_is_html_or_pdf(summary_case: SummaryCase, tmp_path: Path) -> None:
@@ -224,7 +235,7 @@ def test_missing_footage_gives_a_summary_without_pictures(summary_case: SummaryC
     case = copy_case(summary_case, tmp_path / "ws")
     with Workspace.open(case.root) as ws:
         recording = ws.recordings(case.case_id)[-1]
-        ws.media_path(recording).unlink()
+        ws.library.media_path(recording).unlink()
     family = _export(case, tmp_path / "summary.html")
     assert "data:image/jpeg" not in family
     assert PARENT_QUOTE in _text(family)

@@ -10,8 +10,7 @@ from sample_clips.kinds import VideoTruth
 from vigtool import Workspace
 from vigtool.domain.records import Actor, NewMoment, NewTurn, RecordingStatus, TurnKind
 from vigtool.errors import InvalidEdit, MediaError, NotFound, NothingToUndo, VigtoolError
-from vigtool.store.changes import Changes
-from vigtool.workspace import DuplicateRecording
+from vigtool.workspace import Changes, DuplicateRecording
 
 
 @pytest.fixture
@@ -30,12 +29,12 @@ def test_import_probes_indexes_and_copies_into_media(
     assert rec.cycle == 2
     assert rec.status is RecordingStatus.PRESENT
     assert rec.original_name == "small.mp4"
-    stored = workspace.media_path(rec)
+    stored = workspace.library.media_path(rec)
     assert stored.parent == workspace.root / "media"
     assert stored.read_bytes() == Path(small_video.path).read_bytes()
-    assert [c.number for c in workspace.cycles(case.id)] == [2]
-    assert workspace.frame_times(rec.id).frame_count == small_video.frame_count
-    assert [e.action for e in workspace.audit_log(case.id)] == ["import"]
+    assert [c.number for c in workspace.caseload.cycles(case.id)] == [2]
+    assert workspace.library.frame_times(rec.id).frame_count == small_video.frame_count
+    assert [e.action for e in workspace.privacy.audit_log(case.id)] == ["import"]
 
 
 def test_same_content_is_detected_as_a_duplicate(
@@ -45,7 +44,7 @@ def test_same_content_is_detected_as_a_duplicate(
     renamed = tmp_path / "copy-with-another-name.mp4"
     renamed.write_bytes(Path(small_video.path).read_bytes())
     with pytest.raises(DuplicateRecording) as caught:
-        ws.import_recording(ws.case_by_code("FAM-01").id, path=renamed)
+        ws.import_recording(ws.caseload.case_by_code("FAM-01").id, path=renamed)
     assert caught.value.existing.id == rec_id
     assert len(ws.recordings()) == 1
 
@@ -64,8 +63,8 @@ def test_a_broken_video_is_refused_and_nothing_is_written(
 
 def test_missing_media_is_reported_as_missing(imported: tuple[Workspace, int]) -> None:
     ws, rec_id = imported
-    ws.media_path(ws.recording(rec_id)).unlink()
-    assert ws.recording(rec_id).status is RecordingStatus.MISSING
+    ws.library.media_path(ws.library.recording(rec_id)).unlink()
+    assert ws.library.recording(rec_id).status is RecordingStatus.MISSING
 
 
 def test_moments_round_trip_through_undo_redo_and_reopen(
@@ -81,15 +80,15 @@ def test_moments_round_trip_through_undo_redo_and_reopen(
     assert (moved.start_frame, moved.end_frame) == (12, 25)
     assert ws.undo_name == "Move Moment"
     ws.undo()
-    assert ws.moment(first.id).start_frame == 10
+    assert ws.annotations.moment(first.id).start_frame == 10
     ws.redo()
-    assert ws.moment(first.id).end_frame == 25
+    assert ws.annotations.moment(first.id).end_frame == 25
 
     ws.delete_moment(second.id)
     with pytest.raises(NotFound):
-        ws.moment(second.id)
+        ws.annotations.moment(second.id)
     ws.undo()
-    restored = ws.moment(second.id)
+    restored = ws.annotations.moment(second.id)
     assert restored == second
 
     root = ws.root
@@ -136,17 +135,17 @@ def test_every_edit_is_announced_with_what_it_touched(imported: tuple[Workspace,
 
 def test_invalid_spans_and_fields_are_refused(imported: tuple[Workspace, int]) -> None:
     ws, rec_id = imported
-    last = ws.recording(rec_id).frame_count - 1
+    last = ws.library.recording(rec_id).frame_count - 1
     with pytest.raises(InvalidEdit, match="before it starts"):
         ws.add_moment(rec_id, start_frame=10, end_frame=9)
     with pytest.raises(InvalidEdit, match="past the end"):
         ws.add_moment(rec_id, start_frame=0, end_frame=last + 1)
     moment = ws.add_moment(rec_id, start_frame=0, end_frame=last)
-    with pytest.raises(InvalidEdit, match="no field"):
-        ws.update_moment(moment.id, colour="red")
+    with pytest.raises(TypeError, match="colour"):  # and mypy refuses it before it runs
+        ws.update_moment(moment.id, colour="red")  # type: ignore[call-arg]
     with pytest.raises(InvalidEdit):
         ws.update_moment(moment.id, codes="attentive")
-    assert ws.moment(moment.id) == moment
+    assert ws.annotations.moment(moment.id) == moment
 
 
 def test_turns_belong_to_the_recording_and_show_inside_moments(
@@ -157,44 +156,53 @@ def test_turns_belong_to_the_recording_and_show_inside_moments(
     cue = ws.add_turn(rec_id, frame=12, actor="child", kind="initiative")
     reply = ws.add_turn(rec_id, frame=20, actor=Actor.ADULT, kind=TurnKind.RESPONSE)
     ws.add_turn(rec_id, frame=40, actor="child", kind="initiative")
-    assert [t.id for t in ws.turns(rec_id, moment.id)] == [cue.id, reply.id]
-    assert len(ws.turns(rec_id)) == 3
+    assert [t.id for t in ws.annotations.turns(rec_id, moment.id)] == [cue.id, reply.id]
+    assert len(ws.annotations.turns(rec_id)) == 3
     with pytest.raises(InvalidEdit, match="child or adult"):
         ws.add_turn(rec_id, frame=5, actor="baby", kind="initiative")
 
 
 def test_deleting_a_moment_keeps_the_parents_words(imported: tuple[Workspace, int]) -> None:
     ws, rec_id = imported
-    case_id = ws.recording(rec_id).case_id
+    case_id = ws.library.recording(rec_id).case_id
     moment = ws.add_moment(rec_id, start_frame=0, end_frame=9)
     words = ws.add_reflection(case_id, cycle=1, text="He was looking at me!", moment_id=moment.id)
     ws.delete_moment(moment.id)
-    kept = ws.reflections(case_id)
+    kept = ws.review.reflections(case_id)
     assert [(r.id, r.text, r.moment_id) for r in kept] == [(words.id, words.text, None)]
     ws.undo()
-    assert ws.reflections(case_id)[0].moment_id == moment.id
+    assert ws.review.reflections(case_id)[0].moment_id == moment.id
 
 
 def test_cases_goals_stills_and_consents(imported: tuple[Workspace, int]) -> None:
     ws, rec_id = imported
-    case = ws.case_by_code("FAM-01")
+    case = ws.caseload.case_by_code("FAM-01")
     assert case.helping_question.startswith("Why does he cry")
     ws.update_case(case.id, helping_question="How can I help him settle?")
-    assert ws.case(case.id).helping_question == "How can I help him settle?"
+    assert ws.caseload.case(case.id).helping_question == "How can I help him settle?"
     goal = ws.add_goal(case.id, cycle=1, text="Notice when he looks at you")
     still = ws.add_still(rec_id, frame=12, caption="A shared smile")
-    consent = ws.add_consent(case.id, kind="filming", given=True, retention_until="2027-03-01")
-    assert ws.goals(case.id, cycle=1) == [goal]
-    assert ws.stills(rec_id) == [still]
-    assert ws.consents(case.id) == [consent]
+    consent = ws.privacy.add_consent(case.id, kind="filming", given=True,
+                                     retention_until="2027-03-01")
+    assert ws.review.goals(case.id, cycle=1) == [goal]
+    assert ws.annotations.stills(rec_id) == [still]
+    assert ws.privacy.consents(case.id) == [consent]
     with pytest.raises(InvalidEdit, match="already a case"):
         ws.add_case("FAM-01")
     with pytest.raises(InvalidEdit):
         ws.add_case("   ")
 
 
-def test_import_ends_undo_history(imported: tuple[Workspace, int]) -> None:
-    ws, _ = imported
+def test_import_keeps_undo_history_but_never_undoes_a_case_that_now_holds_footage(
+    imported: tuple[Workspace, int]
+) -> None:
+    ws, rec_id = imported
+    case_id = ws.library.recording(rec_id).case_id
+    assert ws.undo_name == "Add Case"  # the import itself is not an undo step
+    with pytest.raises(InvalidEdit, match="can no longer be undone"):
+        ws.undo()
+    assert [c.id for c in ws.cases()] == [case_id]
+    assert ws.library.recording(rec_id).case_id == case_id
     assert ws.undo_name is None
     with pytest.raises(NothingToUndo):
         ws.undo()
@@ -204,53 +212,53 @@ def test_a_missing_recording_is_relinked_only_to_the_same_content(
     imported: tuple[Workspace, int], small_video: VideoTruth, tmp_path: Path
 ) -> None:
     ws, rec_id = imported
-    ws.media_path(ws.recording(rec_id)).unlink()
+    ws.library.media_path(ws.library.recording(rec_id)).unlink()
     other = tmp_path / "other.mp4"
     other.write_bytes(Path(small_video.path).read_bytes() + b"\0")
     with pytest.raises(VigtoolError, match="not the same video"):
-        ws.relink_recording(rec_id, other)
+        ws.library.relink_recording(rec_id, other)
     moved = tmp_path / "moved.mp4"
     moved.write_bytes(Path(small_video.path).read_bytes())
-    relinked = ws.relink_recording(rec_id, moved)
+    relinked = ws.library.relink_recording(rec_id, moved)
     assert relinked.status is RecordingStatus.PRESENT
-    assert ws.media_path(relinked) == moved.resolve()
+    assert ws.library.media_path(relinked) == moved.resolve()
 
 
 def test_review_moments_are_only_the_chosen_ones_in_review_order(
     imported: tuple[Workspace, int],
 ) -> None:
     ws, rec_id = imported
-    case_id = ws.recording(rec_id).case_id
+    case_id = ws.library.recording(rec_id).case_id
     later = ws.add_moment(rec_id, start_frame=40, end_frame=50, selected_for_review=True,
                           review_order=1)
     ws.add_moment(rec_id, start_frame=0, end_frame=5)  # not chosen: never shown to the parent
     earlier = ws.add_moment(rec_id, start_frame=10, end_frame=20, selected_for_review=True,
                             review_order=2)
-    assert [m.id for m in ws.review_moments(case_id, cycle=1)] == [later.id, earlier.id]
-    assert ws.review_moments(case_id, cycle=2) == []
+    assert [m.id for m in ws.annotations.review_moments(case_id, cycle=1)] == [later.id, earlier.id]
+    assert ws.annotations.review_moments(case_id, cycle=2) == []
 
 
 def test_reflections_and_goals_are_editable_and_undoable(
     imported: tuple[Workspace, int],
 ) -> None:
     ws, rec_id = imported
-    case_id = ws.recording(rec_id).case_id
+    case_id = ws.library.recording(rec_id).case_id
     words = ws.add_reflection(case_id, cycle=1, text="He looked")
-    ws.update_reflection(words.id, text="He looked at me and smiled")
-    assert ws.reflections(case_id)[0].text == "He looked at me and smiled"
+    ws.review.update_reflection(words.id, text="He looked at me and smiled")
+    assert ws.review.reflections(case_id)[0].text == "He looked at me and smiled"
     ws.undo()
-    assert ws.reflections(case_id)[0].text == "He looked"
+    assert ws.review.reflections(case_id)[0].text == "He looked"
     goal = ws.add_goal(case_id, cycle=1, text="Wait for his reply")
-    ws.update_goal(goal.id, text="Wait for his reply, then answer")
-    ws.delete_goal(goal.id)
-    assert ws.goals(case_id) == []
+    ws.review.update_goal(goal.id, text="Wait for his reply, then answer")
+    ws.review.delete_goal(goal.id)
+    assert ws.review.goals(case_id) == []
     ws.undo()
-    assert ws.goals(case_id)[0].text == "Wait for his reply, then answer"
+    assert ws.review.goals(case_id)[0].text == "Wait for his reply, then answer"
 
 
 def test_many_annotations_are_one_undo_step(imported: tuple[Workspace, int]) -> None:
     ws, rec_id = imported
-    moments, turns = ws.add_annotations(
+    moments, turns = ws.annotations.add_annotations(
         rec_id,
         moments=[NewMoment(i, i + 3, ("being-attentive",), f"m{i}") for i in range(0, 40, 5)],
         turns=[NewTurn(i, "child", "initiative") for i in range(0, 40, 7)],
@@ -258,14 +266,14 @@ def test_many_annotations_are_one_undo_step(imported: tuple[Workspace, int]) -> 
     )
     assert ws.moments(rec_id) == moments
     assert len(moments) == 8
-    assert ws.turns(rec_id) == turns
+    assert ws.annotations.turns(rec_id) == turns
     assert len(turns) == 6
     assert ws.undo_name == "Import ELAN File"
     ws.undo()
     assert ws.moments(rec_id) == []
-    assert ws.turns(rec_id) == []
+    assert ws.annotations.turns(rec_id) == []
     with pytest.raises(InvalidEdit):
-        ws.add_annotations(rec_id, moments=[NewMoment(0, 5), NewMoment(5, 9999)])
+        ws.annotations.add_annotations(rec_id, moments=[NewMoment(0, 5), NewMoment(5, 9999)])
     assert ws.moments(rec_id) == []  # nothing of a refused batch is kept
 
 
@@ -275,3 +283,35 @@ def test_renaming_a_case_to_a_code_in_use_is_refused(workspace: Workspace) -> No
     with pytest.raises(InvalidEdit, match="already a case"):
         workspace.update_case(other.id, code="FAM-01")
     assert workspace.update_case(other.id, code="FAM-02").code == "FAM-02"
+
+
+def test_review_numbers_run_across_the_recordings_of_a_case_and_cycle(
+    imported: tuple[Workspace, int], small_video: VideoTruth, tmp_path: Path
+) -> None:
+    ws, first = imported
+    case_id = ws.library.recording(first).case_id
+    other = tmp_path / "later-that-day.mp4"
+    other.write_bytes(Path(small_video.path).read_bytes() + b"\0")
+    second = ws.import_recording(case_id, cycle=1, path=other).id
+    next_cycle = tmp_path / "next-visit.mp4"
+    next_cycle.write_bytes(Path(small_video.path).read_bytes() + b"\0\0")
+    third = ws.import_recording(case_id, cycle=2, path=next_cycle).id
+    a = ws.add_moment(first, start_frame=0, end_frame=4)
+    b = ws.add_moment(second, start_frame=0, end_frame=4)
+    c = ws.add_moment(first, start_frame=10, end_frame=14)
+    d = ws.add_moment(third, start_frame=0, end_frame=4)
+    for moment in (a, b, c, d):
+        ws.annotations.choose_for_review(moment.id, True)
+
+    def orders() -> list[int | None]:
+        return [ws.annotations.moment(m.id).review_order for m in (a, b, c, d)]
+
+    assert orders() == [1, 2, 3, 1]  # cycle 2 has its own review
+    assert [m.id for m in ws.annotations.review_moments(case_id, 1)] == [a.id, b.id, c.id]
+    ws.annotations.choose_for_review(a.id, False)
+    assert orders() == [None, 1, 2, 1]  # no gap: the clips stay numbered 1, 2
+    assert ws.undo_name == "Choose for Review"
+    ws.undo()
+    assert orders() == [1, 2, 3, 1]
+    ws.annotations.choose_for_review(a.id, True)  # already chosen: nothing changes
+    assert orders() == [1, 2, 3, 1]

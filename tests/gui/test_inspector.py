@@ -12,10 +12,11 @@ from pytestqt.qtbot import QtBot
 
 from sample_clips.kinds import VideoTruth
 from vigtool.codebook import Codebook, builtin_codebook
-from vigtool.domain.records import Actor, Turn, TurnKind
-from vigtool.domain.timebase import FrameTimes
+from vigtool.domain.clock import player_time as timecode
 from vigtool.gui.bridge import WorkspaceBridge
-from vigtool.gui.inspector import EMPTY_TEXT, InspectorPanel, chain_stats, timecode
+from vigtool.gui.inspector import EMPTY_TEXT, InspectorPanel
+from vigtool.report.progress import measure_progress
+from vigtool.report.summary import build_summary
 from vigtool.wording import VIG_PROMPTS, suggest_strengths
 from vigtool.workspace import Workspace
 
@@ -66,7 +67,7 @@ def test_without_a_moment_it_says_how_to_make_one(setup: Setup) -> None:
 
 
 def test_frames_are_shown_as_frame_numbers_and_times(setup: Setup) -> None:
-    times = setup.ws.frame_times(setup.recording_id)
+    times = setup.ws.library.frame_times(setup.recording_id)
     text = setup.panel.timing.text()
     assert "frame 10" in text
     assert "frame 40" in text
@@ -80,12 +81,12 @@ def test_checking_a_code_stores_it_and_undo_unchecks_it(setup: Setup, qtbot: QtB
     box = setup.panel.codes.box("receiving-initiatives")
     qtbot.mouseClick(box, Qt.MouseButton.LeftButton, pos=QPoint(10, box.height() // 2))
     assert box.isChecked()
-    assert setup.ws.moment(setup.moment_id).codes == ("receiving-initiatives",)
+    assert setup.ws.annotations.moment(setup.moment_id).codes == ("receiving-initiatives",)
     assert setup.ws.undo_name == "Change Codes"
 
     setup.ws.undo()
     assert not box.isChecked()
-    assert setup.ws.moment(setup.moment_id).codes == ()
+    assert setup.ws.annotations.moment(setup.moment_id).codes == ()
 
 
 def test_a_code_toggled_elsewhere_shows_up_here(setup: Setup) -> None:
@@ -100,10 +101,10 @@ def test_typing_a_title_and_leaving_the_field_is_one_undo_step(setup: Setup, qtb
     title.setFocus()
     qtbot.waitUntil(title.hasFocus)
     qtbot.keyClicks(title, "Shared smile at the mirror")
-    assert setup.ws.moment(setup.moment_id).title == ""  # not stored per keystroke
+    assert setup.ws.annotations.moment(setup.moment_id).title == ""  # not stored per keystroke
 
     _leave(setup, qtbot)
-    assert setup.ws.moment(setup.moment_id).title == "Shared smile at the mirror"
+    assert setup.ws.annotations.moment(setup.moment_id).title == "Shared smile at the mirror"
     assert setup.ws.undo_name == "Edit Moment"
 
     setup.ws.undo()
@@ -121,7 +122,7 @@ def test_a_refresh_never_overwrites_text_being_typed(setup: Setup, qtbot: QtBot)
     assert setup.panel.codes.box("guiding").isChecked()
 
     _leave(setup, qtbot)
-    assert setup.ws.moment(setup.moment_id).title == "Half typ"
+    assert setup.ws.annotations.moment(setup.moment_id).title == "Half typ"
 
 
 def test_the_note_is_stored_after_a_pause_in_typing(setup: Setup, qtbot: QtBot) -> None:
@@ -130,12 +131,12 @@ def test_the_note_is_stored_after_a_pause_in_typing(setup: Setup, qtbot: QtBot) 
     qtbot.waitUntil(note.hasFocus)
     qtbot.keyClicks(note, "Mum waits; baby looks back")
     qtbot.waitUntil(
-        lambda: setup.ws.moment(setup.moment_id).note == "Mum waits; baby looks back",
+        lambda: setup.ws.annotations.moment(setup.moment_id).note == "Mum waits; baby looks back",
         timeout=3000,
     )
     assert note.hasFocus()
     setup.ws.undo()
-    assert setup.ws.moment(setup.moment_id).note == ""
+    assert setup.ws.annotations.moment(setup.moment_id).note == ""
 
 
 def test_switching_moments_stores_what_was_typed_for_the_last_one(
@@ -147,7 +148,7 @@ def test_switching_moments_stores_what_was_typed_for_the_last_one(
     qtbot.waitUntil(title.hasFocus)
     qtbot.keyClicks(title, "Peekaboo")
     setup.panel.set_moment(other.id)
-    assert setup.ws.moment(setup.moment_id).title == "Peekaboo"
+    assert setup.ws.annotations.moment(setup.moment_id).title == "Peekaboo"
     assert title.text() == "Other"
 
 
@@ -161,7 +162,7 @@ def test_suggest_fills_the_wording_from_the_codebook(setup: Setup, qtbot: QtBot)
     expected = suggest_strengths(setup.book, codes)
     assert expected.startswith(setup.book.code("being-attentive").parent_wording)
     assert setup.panel.strengths_edit.toPlainText() == expected
-    assert setup.ws.moment(setup.moment_id).strengths == expected
+    assert setup.ws.annotations.moment(setup.moment_id).strengths == expected
     assert setup.ws.undo_name == "Edit Moment"
     assert not setup.panel.wording_hint.isVisible()
 
@@ -180,7 +181,8 @@ def test_the_prompt_offers_vig_questions_and_stores_the_choice(setup: Setup, qtb
     line.setFocus()
     qtbot.keyClicks(line, "How did your baby respond to you?")
     qtbot.keyClick(line, Qt.Key.Key_Return)
-    assert setup.ws.moment(setup.moment_id).prompt == "How did your baby respond to you?"
+    prompt = setup.ws.annotations.moment(setup.moment_id).prompt
+    assert prompt == "How did your baby respond to you?"
 
 
 def test_choosing_for_review_takes_the_next_place(setup: Setup, qtbot: QtBot) -> None:
@@ -189,7 +191,7 @@ def test_choosing_for_review_takes_the_next_place(setup: Setup, qtbot: QtBot) ->
     )
     check = setup.panel.review.check
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(10, check.height() // 2))
-    moment = setup.ws.moment(setup.moment_id)
+    moment = setup.ws.annotations.moment(setup.moment_id)
     assert moment.selected_for_review
     assert moment.review_order == 2
     assert setup.panel.review.order.value() == 2
@@ -214,8 +216,9 @@ def test_turns_and_chain_numbers_follow_added_turns(setup: Setup) -> None:
     first = tree.topLevelItem(0)
     assert first is not None
     assert [first.text(c) for c in (0, 2, 3)] == ["12", "Child", "Initiative"]
-    assert setup.panel.turns.chain_label.text() == "4 turns"
-    times = ws.frame_times(rec)
+    # A new serve starts a new chain: two chains of two turns each.
+    assert setup.panel.turns.chain_label.text() == "2 turns (of 4)"
+    times = ws.library.frame_times(rec)
     expected = median(
         [
             times.frame_to_ms(18) - times.frame_to_ms(12),
@@ -224,6 +227,18 @@ def test_turns_and_chain_numbers_follow_added_turns(setup: Setup) -> None:
     )
     assert f"{round(expected) / 1000:.2f} s median" in setup.panel.turns.latency_label.text()
     assert "2 of 2 child cues" in setup.panel.turns.latency_label.text()
+
+    # The practitioner's record and the progress chart count the same turns the same way.
+    case_id = ws.library.recording(rec).case_id
+    ws.annotations.choose_for_review(setup.moment_id, True)
+    record = build_summary(ws, case_id, 1, audience="practitioner", codebook=setup.book)
+    detail = record.moments[0].detail
+    assert detail is not None
+    assert detail.longest_chain == 2
+    progress = measure_progress(ws, case_id, 1, setup.book, known_only=False)
+    assert progress.cycles[0].longest_chain == 2
+    assert progress.cycles[0].median_latency_ms == pytest.approx(expected)
+    ws.undo()
 
     ws.undo()
     ws.undo()
@@ -234,28 +249,3 @@ def test_deleting_the_moment_shows_the_empty_state(setup: Setup) -> None:
     setup.ws.delete_moment(setup.moment_id)
     assert setup.panel.moment_id is None
     assert setup.panel.empty_label.isVisible()
-
-
-def _turn(n: int, frame: int, actor: Actor, kind: TurnKind) -> Turn:
-    return Turn(n, 1, frame, actor, kind, "")
-
-
-def test_chain_stats_breaks_a_chain_when_one_party_goes_twice() -> None:
-    times = FrameTimes(tuple(range(0, 4000, 40)), 4000)  # 25 fps
-    c, a = Actor.CHILD, Actor.ADULT
-    turns = [
-        _turn(1, 0, c, TurnKind.INITIATIVE),
-        _turn(2, 10, a, TurnKind.RECEPTION),
-        _turn(3, 15, a, TurnKind.RESPONSE),  # reception then response: goes on
-        _turn(4, 30, c, TurnKind.INITIATIVE),
-        _turn(5, 40, c, TurnKind.INITIATIVE),  # the child again: a new chain
-        _turn(6, 60, a, TurnKind.RESPONSE),
-    ]
-    stats = chain_stats(turns, times)
-    assert stats.longest_chain == 4
-    assert stats.initiatives == 3
-    assert stats.answered == 3
-    assert stats.median_latency_ms == 800  # 400, 800 and 1200 ms
-    assert chain_stats([], times).longest_chain == 0
-    assert chain_stats(turns[:1], times).median_latency_ms is None
-    assert chain_stats(turns, None).median_latency_ms is None

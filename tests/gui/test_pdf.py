@@ -23,6 +23,7 @@ from tests.summary_case import (
     summary_case,
 )
 from vigtool import Workspace
+from vigtool.gui.pdf import html_to_pdf
 from vigtool.report.export import export_summary
 
 __all__ = ["summary_case"]  # the fixture, imported for pytest
@@ -35,7 +36,7 @@ NAMES = "Zoë Łukasz Ñandú 王小明 محمد"
 def _export(case: SummaryCase, out: Path, audience: str = "family") -> Path:
     with Workspace.open(case.root) as ws:
         return export_summary(ws, "DEMO-01", None, out, audience=audience,  # type: ignore[arg-type]
-                              codebook=CODEBOOK)
+                              codebook=CODEBOOK, pdf_writer=html_to_pdf)
 
 
 def _pages(pdf: bytes) -> int:

@@ -2,8 +2,11 @@
 
 What leaves the laptop is what the parent may see: by default only the
 moments chosen for the shared review, in review order, named by case code,
-cycle and order (never a family's name). Every file is written atomically
-and every export is recorded in the workspace's audit log.
+cycle and order (never a family's name). Every file is written atomically.
+
+Each export first reads everything it needs from a ``View`` (in the app and
+the CLI, a ``Snapshot`` taken by ``run_export``, which also writes the audit
+log line) into a plain list of ``Chosen`` items, then cuts from those alone.
 """
 
 from __future__ import annotations
@@ -13,43 +16,49 @@ from pathlib import Path
 
 from vigtool.domain.records import Moment, Recording, RecordingStatus
 from vigtool.errors import VigtoolError
-from vigtool.exports.naming import clip_name, reel_name, safe_code, still_name
+from vigtool.exports.naming import clip_name, earlier_exports, reel_name, still_name
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 from vigtool.media.cut import CutOptions, cut_clip
+from vigtool.media.frame_index import FrameIndex
+from vigtool.media.reader import FrameReader
 from vigtool.media.reel import ReelSegment, make_reel
 from vigtool.media.stills import STILL_FORMATS, with_caption, write_still
 from vigtool.privacy.files import private_dir
 from vigtool.review_plan import review_plan
-from vigtool.workspace import Workspace
+from vigtool.workspace import View
 
 
 @dataclass(frozen=True)
 class Chosen:
-    """One moment to export, with its place in the review order."""
+    """One moment to export, with its place in the review order and its footage."""
 
     order: int
     moment: Moment
     recording: Recording
+    media: Path
+    index: FrameIndex
 
 
 def chosen_moments(
-    ws: Workspace, case_id: int, cycle: int | None, *, everything: bool = False
+    view: View, case_id: int, cycle: int | None, *, everything: bool = False
 ) -> list[Chosen]:
     """The moments chosen for review (or, with ``everything``, all of them), in order."""
+    library = view.library
     if everything:
-        moments = [m for r in ws.recordings(case_id) if cycle is None or r.cycle == cycle
-                   for m in ws.moments(r.id)]
+        moments = [m for r in library.recordings(case_id) if cycle is None or r.cycle == cycle
+                   for m in view.annotations.moments(r.id)]
     else:
-        moments = ws.review_moments(case_id, cycle)
+        moments = view.annotations.review_moments(case_id, cycle)
     chosen = []
     for order, moment in enumerate(moments, start=1):
-        recording = ws.recording(moment.recording_id)
+        recording = library.recording(moment.recording_id)
         if recording.status is not RecordingStatus.PRESENT:
             raise VigtoolError(
                 f"the film for moment {order} ({recording.original_name}) is "
                 f"{recording.status.value}; locate it before exporting"
             )
-        chosen.append(Chosen(order, moment, recording))
+        chosen.append(Chosen(order, moment, recording, library.media_path(recording),
+                             library.frame_index(recording.id)))
     if not chosen:
         raise VigtoolError("no moments are chosen for review in this case and cycle "
                            "(select a moment and press R to choose it)")
@@ -57,7 +66,7 @@ def chosen_moments(
 
 
 def export_clips(
-    ws: Workspace,
+    view: View,
     case_id: int,
     cycle: int | None,
     folder: Path,
@@ -70,8 +79,8 @@ def export_clips(
 ) -> list[Path]:
     """One MP4 per chosen moment; ``captions`` puts each moment's strengths wording on it."""
     options = options or CutOptions()
-    case = ws.case(case_id)
-    chosen = chosen_moments(ws, case_id, cycle, everything=everything)
+    case = view.caseload.case(case_id)
+    chosen = chosen_moments(view, case_id, cycle, everything=everything)
     private_dir(folder)
     written = []
     for n, item in enumerate(chosen):
@@ -87,29 +96,27 @@ def export_clips(
         def step(done: int, total: int, n: int = n) -> None:
             progress(n * 1000 + (1000 * done // max(total, 1)), len(chosen) * 1000)
 
-        cut_clip(ws.media_path(item.recording), ws.frame_index(item.recording.id),
-                 item.moment.start_frame, item.moment.end_frame, out,
+        cut_clip(item.media, item.index, item.moment.start_frame, item.moment.end_frame, out,
                  options=clip_options, progress=step, cancel=cancel)
         written.append(out)
-    _remove_stale(folder, f"{safe_code(case.code)}-c{cycle or '*'}-clip*.mp4", written)
-    ws.record_event("export", case_id, f"{len(written)} clips to {folder}")
+    _remove_stale(earlier_exports(folder, case.code, cycle, "clip", ".mp4"), written)
     return written
 
 
-def _remove_stale(folder: Path, pattern: str, written: list[Path]) -> None:
-    """Remove this case's clips from an earlier export that this one did not rewrite.
+def _remove_stale(earlier: list[Path], written: list[Path]) -> None:
+    """Remove this case's files from an earlier export that this one did not rewrite.
 
     A moment taken out of the review since then must not stay in the folder a
-    parent may be given. Only files named by our own pattern are touched.
+    parent may be given. Only files named as this case's exports are touched.
     """
     keep = set(written)
-    for old in folder.glob(pattern):
+    for old in earlier:
         if old not in keep:
             old.unlink(missing_ok=True)
 
 
 def export_reel(
-    ws: Workspace,
+    view: View,
     case_id: int,
     cycle: int | None,
     out: Path,
@@ -119,22 +126,29 @@ def export_reel(
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> Path:
     """The chosen moments, in review order, as one MP4 with title cards between them."""
-    case = ws.case(case_id)
+    case = view.caseload.case(case_id)
     if out.is_dir():
         out = out / reel_name(case.code, cycle)
     segments = [
-        ReelSegment(ws.media_path(c.recording), ws.frame_index(c.recording.id),
-                    c.moment.start_frame, c.moment.end_frame,
+        ReelSegment(c.media, c.index, c.moment.start_frame, c.moment.end_frame,
                     c.moment.title or f"Moment {c.order}", None)
-        for c in chosen_moments(ws, case_id, cycle)
+        for c in chosen_moments(view, case_id, cycle)
     ]
     make_reel(segments, out, title_cards=title_cards, progress=progress, cancel=cancel)
-    ws.record_event("export", case_id, f"highlight reel of {len(segments)} moments to {out}")
     return out
 
 
+@dataclass(frozen=True)
+class _StillJob:
+    recording: Recording
+    media: Path
+    index: FrameIndex
+    frame: int
+    caption: str
+
+
 def export_stills(
-    ws: Workspace,
+    view: View,
     case_id: int,
     cycle: int | None,
     folder: Path,
@@ -147,37 +161,36 @@ def export_stills(
     """The stills chosen inside each review moment (or where each clip pauses), full size."""
     if fmt not in STILL_FORMATS:
         raise VigtoolError("stills are saved as .png or .jpg")
-    case = ws.case(case_id)
-    plan = review_plan(ws, case_id, cycle)
+    case = view.caseload.case(case_id)
+    plan = review_plan(view, case_id, cycle)
     if not plan:
         raise VigtoolError("no moments are chosen for review in this case and cycle")
-    private_dir(folder)
-    wanted: list[tuple[Recording, int, str]] = []
+    wanted: list[_StillJob] = []
     for item in plan:
-        stills = [s for s in ws.stills(item.recording.id)
+        media = view.library.media_path(item.recording)
+        index = view.library.frame_index(item.recording.id)
+        stills = [s for s in view.annotations.stills(item.recording.id)
                   if item.moment.start_frame <= s.frame <= item.moment.end_frame]
-        if stills:
-            wanted += [(item.recording, s.frame, s.caption or item.moment.strengths)
-                       for s in stills]
-        else:
-            wanted.append((item.recording, item.pause_frame, item.moment.strengths))
+        picks = [(s.frame, s.caption or item.moment.strengths) for s in stills] or [
+            (item.pause_frame, item.moment.strengths)]
+        wanted += [_StillJob(item.recording, media, index, f, c) for f, c in picks]
+    private_dir(folder)
     written = []
-    readers = {}
+    readers: dict[int, FrameReader] = {}
     try:
-        for n, (recording, frame, caption) in enumerate(wanted, start=1):
+        for n, job in enumerate(wanted, start=1):
             cancel.raise_if_cancelled()
-            if recording.id not in readers:
-                readers[recording.id] = ws.open_reader(recording.id, prefetch=False)
-            rgb = readers[recording.id].frame(frame)
+            if job.recording.id not in readers:
+                readers[job.recording.id] = FrameReader(job.media, job.index, prefetch=False)
+            rgb = readers[job.recording.id].frame(job.frame)
             if captions:
-                rgb = with_caption(rgb, caption)
-            out = folder / still_name(case.code, recording.cycle, n, fmt)
+                rgb = with_caption(rgb, job.caption)
+            out = folder / still_name(case.code, job.recording.cycle, n, fmt)
             write_still(rgb, out)
             written.append(out)
             progress(n, len(wanted))
     finally:
         for reader in readers.values():
             reader.close()
-    _remove_stale(folder, f"{safe_code(case.code)}-c{cycle or '*'}-still*{fmt}", written)
-    ws.record_event("export", case_id, f"{len(written)} stills to {folder}")
+    _remove_stale(earlier_exports(folder, case.code, cycle, "still", fmt), written)
     return written

@@ -1,4 +1,4 @@
-"""Export file names: case code, cycle and order, never anything that could name a family.
+"""Every exported file's name: case code, cycle and order, never anything that could name a family.
 
 Moment titles are free text a practitioner types ("Amira laughs") and
 original file names come from phones ("Emma_bath.mp4"), so neither is used.
@@ -7,6 +7,7 @@ original file names come from phones ("Emma_bath.mp4"), so neither is used.
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 
@@ -26,3 +27,41 @@ def reel_name(case_code: str, cycle: int | None) -> str:
 
 def still_name(case_code: str, cycle: int, order: int, ext: str = ".png") -> str:
     return f"{safe_code(case_code)}-c{cycle}-still{order:02d}{ext}"
+
+
+def export_folder_name(case_code: str, cycle: int) -> str:
+    """The app's default folder for one case and cycle's exports (inside the workspace)."""
+    return f"{safe_code(case_code)}-c{cycle}"
+
+
+def recording_file_name(recording_id: int, kind: str) -> str:
+    """One file per recording for the per-recording formats (ELAN, WebVTT)."""
+    return f"recording-{recording_id}.{kind}"
+
+
+_ONE_FILE = {"csv": "moments", "json": "session", "eaf": "annotations", "vtt": "captions",
+             "summary": "summary"}
+
+
+def file_name(
+    case_code: str, cycle: int | None, kind: str, ext: str, *, audience: str = "family"
+) -> str:
+    """A one-file export: ``FAM-01-c2-moments.csv``, ``FAM-01-c2-summary.pdf``; the
+    practitioner's version of the summary is the ``record``."""
+    what = "record" if kind == "summary" and audience == "practitioner" else _ONE_FILE[kind]
+    suffix = f"-c{cycle}" if cycle is not None else ""
+    return f"{safe_code(case_code)}{suffix}-{what}{ext}"
+
+
+def earlier_exports(
+    folder: Path, case_code: str, cycle: int | None, what: str, ext: str
+) -> list[Path]:
+    """Files in ``folder`` that an export of this case (and cycle) named ``what`` made.
+
+    Exact: case "A" never claims case "A-c1"'s files.
+    """
+    cycles = str(cycle) if cycle is not None else r"\d+"
+    own = re.compile(rf"{re.escape(safe_code(case_code))}-c{cycles}-{what}\d+{re.escape(ext)}")
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if own.fullmatch(p.name))

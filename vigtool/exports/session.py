@@ -10,7 +10,8 @@ first frame appears and ``end_ms`` when its last frame is replaced by the next
 frame lasts that frame's display time.
 
 The snapshot is practitioner data: it includes private notes. No Qt here;
-``build_session`` reads the workspace, so call it on the thread that owns it.
+``build_session`` reads a ``View``: give it a ``Snapshot`` (as ``run_export``
+does) for one consistent state while the workspace is being edited.
 """
 
 from __future__ import annotations
@@ -18,19 +19,20 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import quote
 
 from vigtool import __version__
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, Codebook, builtin_codebook
+from vigtool.domain.plain import plain
 from vigtool.domain.records import Moment, Recording
 from vigtool.domain.timebase import FrameTimes
 from vigtool.errors import InvalidEdit, NotFound, VigtoolError
-from vigtool.privacy.files import atomic_output
-from vigtool.workspace import Workspace
+from vigtool.privacy.files import atomic_output, file_errors
+from vigtool.workspace import View
 
 EXPORT_FORMAT = "vigtool-session-export"
 EXPORT_FORMAT_VERSION = 1
@@ -45,8 +47,6 @@ class CodeRef:
     label: str
     group: str | None
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "label": self.label, "group": self.group}
 
 
 @dataclass(frozen=True)
@@ -56,13 +56,6 @@ class CaseInfo:
     helping_question: str
     created_at: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "code": self.code,
-            "helping_question": self.helping_question,
-            "created_at": self.created_at,
-        }
 
 
 @dataclass(frozen=True)
@@ -70,8 +63,6 @@ class CycleInfo:
     number: int
     note: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"number": self.number, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -94,23 +85,6 @@ class RecordingInfo:
     status: str
     times_known: bool
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "cycle": self.cycle,
-            "original_name": self.original_name,
-            "sha256": self.sha256,
-            "duration_ms": self.duration_ms,
-            "frame_count": self.frame_count,
-            "fps": self.fps,
-            "vfr": self.vfr,
-            "width": self.width,
-            "height": self.height,
-            "rotation": self.rotation,
-            "has_audio": self.has_audio,
-            "status": self.status,
-            "times_known": self.times_known,
-        }
 
 
 @dataclass(frozen=True)
@@ -132,6 +106,8 @@ class MomentInfo:
     selected_for_review: bool
     review_order: int | None
 
+    COMPUTED: ClassVar[tuple[str, ...]] = ("frame_count", "duration_ms")
+
     @property
     def frame_count(self) -> int:
         return self.end_frame - self.start_frame + 1
@@ -146,24 +122,6 @@ class MomentInfo:
     def code_ids(self) -> tuple[str, ...]:
         return tuple(code.id for code in self.codes)
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "recording_id": self.recording_id,
-            "start_frame": self.start_frame,
-            "end_frame": self.end_frame,
-            "frame_count": self.frame_count,
-            "start_ms": self.start_ms,
-            "end_ms": self.end_ms,
-            "duration_ms": self.duration_ms,
-            "codes": [code.to_dict() for code in self.codes],
-            "title": self.title,
-            "note": self.note,
-            "strengths": self.strengths,
-            "prompt": self.prompt,
-            "selected_for_review": self.selected_for_review,
-            "review_order": self.review_order,
-        }
 
 
 @dataclass(frozen=True)
@@ -179,17 +137,6 @@ class TurnInfo:
     kind: str
     note: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "recording_id": self.recording_id,
-            "frame": self.frame,
-            "start_ms": self.start_ms,
-            "end_ms": self.end_ms,
-            "actor": self.actor,
-            "kind": self.kind,
-            "note": self.note,
-        }
 
 
 @dataclass(frozen=True)
@@ -200,14 +147,6 @@ class StillInfo:
     ms: int | None
     caption: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "recording_id": self.recording_id,
-            "frame": self.frame,
-            "ms": self.ms,
-            "caption": self.caption,
-        }
 
 
 @dataclass(frozen=True)
@@ -220,14 +159,6 @@ class ReflectionInfo:
     text: str
     created_at: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "cycle": self.cycle,
-            "moment_id": self.moment_id,
-            "text": self.text,
-            "created_at": self.created_at,
-        }
 
 
 @dataclass(frozen=True)
@@ -236,8 +167,6 @@ class GoalInfo:
     cycle: int
     text: str
 
-    def to_dict(self) -> dict[str, Any]:
-        return {"id": self.id, "cycle": self.cycle, "text": self.text}
 
 
 @dataclass(frozen=True)
@@ -285,20 +214,20 @@ class SessionExport:
                 "name": self.codebook.name,
                 "version": self.codebook.version,
             },
-            "case": self.case.to_dict(),
+            "case": plain(self.case),
             "cycle": self.cycle,
-            "cycles": [c.to_dict() for c in self.cycles],
-            "recordings": [r.to_dict() for r in self.recordings],
-            "moments": [m.to_dict() for m in self.moments],
-            "turns": [t.to_dict() for t in self.turns],
-            "stills": [s.to_dict() for s in self.stills],
-            "reflections": [r.to_dict() for r in self.reflections],
-            "goals": [g.to_dict() for g in self.goals],
+            "cycles": plain(self.cycles),
+            "recordings": plain(self.recordings),
+            "moments": plain(self.moments),
+            "turns": plain(self.turns),
+            "stills": plain(self.stills),
+            "reflections": plain(self.reflections),
+            "goals": plain(self.goals),
         }
 
 
 def build_session(
-    ws: Workspace,
+    ws: View,
     case_id: int,
     cycle: int | None = None,
     *,
@@ -312,8 +241,8 @@ def build_session(
     Raises NotFound for an unknown case and InvalidEdit for a cycle it does not have.
     """
     book = codebook if codebook is not None else builtin_codebook(DEFAULT_CODEBOOK_ID)
-    case = ws.case(case_id)
-    all_cycles = ws.cycles(case_id)
+    case = ws.caseload.case(case_id)
+    all_cycles = ws.caseload.cycles(case_id)
     if cycle is not None and cycle not in {c.number for c in all_cycles}:
         raise InvalidEdit(f"case {case.code} has no cycle {cycle}")
     cycles = tuple(
@@ -323,26 +252,26 @@ def build_session(
     moments: list[MomentInfo] = []
     turns: list[TurnInfo] = []
     stills: list[StillInfo] = []
-    for rec in ws.recordings(case_id):
+    for rec in ws.library.recordings(case_id):
         if cycle is not None and rec.cycle != cycle:
             continue
         times = _frame_times(ws, rec)
         recordings.append(_recording_info(rec, times is not None))
-        moments.extend(_moment_info(m, times, book) for m in ws.moments(rec.id))
-        for turn in ws.turns(rec.id):
+        moments.extend(_moment_info(m, times, book) for m in ws.annotations.moments(rec.id))
+        for turn in ws.annotations.turns(rec.id):
             start, end = _span(times, turn.frame, turn.frame)
             turns.append(
                 TurnInfo(turn.id, rec.id, turn.frame, start, end, turn.actor.value,
                          turn.kind.value, turn.note)
             )
-        for still in ws.stills(rec.id):
+        for still in ws.annotations.stills(rec.id):
             ms = _span(times, still.frame, still.frame)[0]
             stills.append(StillInfo(still.id, rec.id, still.frame, ms, still.caption))
     reflections = tuple(
         ReflectionInfo(r.id, r.cycle, r.moment_id, r.text, r.created_at)
-        for r in ws.reflections(case_id, cycle)
+        for r in ws.review.reflections(case_id, cycle)
     )
-    goals = tuple(GoalInfo(g.id, g.cycle, g.text) for g in ws.goals(case_id, cycle))
+    goals = tuple(GoalInfo(g.id, g.cycle, g.text) for g in ws.review.goals(case_id, cycle))
     return SessionExport(
         exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         vigtool_version=__version__,
@@ -371,16 +300,6 @@ def code_refs(codes: Iterable[str], codebook: Codebook) -> tuple[CodeRef, ...]:
     return tuple(refs)
 
 
-def timecode(ms: int, *, separator: str = ".") -> str:
-    """``HH:MM:SS.mmm`` (hours grow past 99 if they must), as WebVTT wants."""
-    if ms < 0:
-        raise ValueError("a time code cannot be negative")
-    seconds, millis = divmod(ms, 1000)
-    minutes, secs = divmod(seconds, 60)
-    hours, mins = divmod(minutes, 60)
-    return f"{hours:02d}:{mins:02d}:{secs:02d}{separator}{millis:03d}"
-
-
 @contextlib.contextmanager
 def export_target(out: Path) -> Iterator[Path]:
     """A private temp path that becomes ``out`` only if the block completes.
@@ -389,12 +308,8 @@ def export_target(out: Path) -> Iterator[Path]:
     temp file and leaves ``out`` as it was; an OSError (full disk, a folder in
     the way) becomes a one-line VigtoolError.
     """
-    try:
-        with atomic_output(out) as tmp:
-            yield tmp
-    except OSError as exc:
-        reason = exc.strerror or type(exc).__name__
-        raise VigtoolError(f"could not write {out}: {reason}") from exc
+    with file_errors(out), atomic_output(out) as tmp:
+        yield tmp
 
 
 def write_export_bytes(out: Path, data: bytes) -> Path:
@@ -415,30 +330,18 @@ def relative_media_url(media: Path, document: Path) -> str | None:
     return url if url.startswith("../") else "./" + url
 
 
-def _frame_times(ws: Workspace, rec: Recording) -> FrameTimes | None:
+def _frame_times(ws: View, rec: Recording) -> FrameTimes | None:
     try:
-        return ws.frame_times(rec.id)
+        return ws.library.frame_times(rec.id)
     except VigtoolError:
         return None
 
 
 def _recording_info(rec: Recording, times_known: bool) -> RecordingInfo:
-    return RecordingInfo(
-        id=rec.id,
-        cycle=rec.cycle,
-        original_name=rec.original_name,
-        sha256=rec.sha256,
-        duration_ms=rec.duration_ms,
-        frame_count=rec.frame_count,
-        fps=rec.fps,
-        vfr=rec.vfr,
-        width=rec.width,
-        height=rec.height,
-        rotation=rec.rotation,
-        has_audio=rec.has_audio,
-        status=rec.status.value,
-        times_known=times_known,
-    )
+    """The recording's facts for export: every field the two records share, by name."""
+    shared = {f.name: getattr(rec, f.name) for f in fields(RecordingInfo)
+              if f.name not in ("status", "times_known")}
+    return RecordingInfo(**shared, status=rec.status.value, times_known=times_known)
 
 
 def _span(times: FrameTimes | None, start: int, end: int) -> tuple[int | None, int | None]:

@@ -16,8 +16,9 @@ from __future__ import annotations
 import enum
 from pathlib import Path
 
+from vigtool.domain.clock import exact_timecode
 from vigtool.errors import VigtoolError
-from vigtool.exports.session import MomentInfo, SessionExport, export_target, timecode
+from vigtool.exports.session import MomentInfo, SessionExport, export_target
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 
 
@@ -63,7 +64,7 @@ def cue(moment: MomentInfo, text: CueText = CueText.TITLE_AND_STRENGTHS) -> str:
     if moment.start_ms is None or moment.end_ms is None:
         raise VigtoolError(f"moment {moment.id} has no times")
     lines = _cue_lines(moment, text)
-    timing = f"{timecode(moment.start_ms)} --> {timecode(moment.end_ms)}"
+    timing = f"{exact_timecode(moment.start_ms)} --> {exact_timecode(moment.end_ms)}"
     return f"moment-{moment.id}\n{timing}\n" + "".join(line + "\n" for line in lines)
 
 

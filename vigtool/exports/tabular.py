@@ -23,12 +23,12 @@ from typing import Any, Final
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from vigtool.domain.clock import exact_timecode
 from vigtool.errors import VigtoolError
 from vigtool.exports.session import (
     MomentInfo,
     SessionExport,
     export_target,
-    timecode,
     write_export_bytes,
 )
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
@@ -141,8 +141,8 @@ def _csv_row(case_code: str, cycle: int, recording_name: str, m: MomentInfo) -> 
         _number(m.start_ms),
         _number(m.end_ms),
         _number(m.duration_ms),
-        "" if m.start_ms is None else timecode(m.start_ms),
-        "" if m.end_ms is None else timecode(m.end_ms),
+        "" if m.start_ms is None else exact_timecode(m.start_ms),
+        "" if m.end_ms is None else exact_timecode(m.end_ms),
         ";".join(m.code_ids),
         _text("; ".join(code.label for code in m.codes)),
         _text(m.title),

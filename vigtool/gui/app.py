@@ -6,12 +6,10 @@ before Python shuts down (it can crash otherwise).
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from functools import partial
 from pathlib import Path
 
-from platformdirs import user_data_path
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication, QMessageBox
@@ -22,34 +20,16 @@ from vigtool.domain.records import RecordingStatus
 from vigtool.errors import VigtoolError
 from vigtool.gui import startup_probe
 from vigtool.gui.main_window import MainWindow
-from vigtool.gui.theme import apply_theme
+from vigtool.gui.settings import (
+    APPLICATION,
+    ORGANISATION,
+    last_recording_key,
+    last_workspace,
+    remember_workspace,
+)
+from vigtool.gui.theme import apply_theme, saved_theme
 from vigtool.gui.vlc_player import load_vlc
 from vigtool.workspace import Workspace
-
-ORGANISATION = "vigtool"
-APPLICATION = "vigtool"
-RECENT_LIMIT = 8
-
-
-def default_workspace() -> Path:
-    return user_data_path(APPLICATION) / "workspace"
-
-
-def recent_workspaces(settings: QSettings) -> list[str]:
-    value = settings.value("recent_workspaces", [])
-    if isinstance(value, str):  # QSettings gives a lone string for a one-item list
-        return [value]
-    return [str(v) for v in value] if isinstance(value, list) else []
-
-
-def remember_workspace(settings: QSettings, folder: Path) -> None:
-    recent = [str(folder)] + [f for f in recent_workspaces(settings) if f != str(folder)]
-    settings.setValue("recent_workspaces", recent[:RECENT_LIMIT])
-    settings.setValue("last_workspace", str(folder))
-
-
-def _last_recording_key(folder: Path) -> str:
-    return "last_recording/" + hashlib.sha1(str(folder.resolve()).encode()).hexdigest()[:16]
 
 
 def run_gui(
@@ -69,11 +49,9 @@ def run_gui(
     app.setApplicationName(APPLICATION)
     app.setApplicationVersion(__version__)
     settings = QSettings()
-    apply_theme(app, "dark" if settings.value("theme", "light") == "dark" else "light")
+    apply_theme(app, saved_theme(settings))
     vlc, problem = load_vlc()
-    folder: Path | None = workspace or Path(
-        str(settings.value("last_workspace", "") or default_workspace())
-    )
+    folder: Path | None = workspace or last_workspace(settings)
     code = 0
     while folder is not None:
         try:
@@ -83,7 +61,7 @@ def run_gui(
             return 2
         remember_workspace(settings, folder)
         window = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), vlc, problem, settings)
-        window.recordingOpened.connect(partial(settings.setValue, _last_recording_key(folder)))
+        window.recordingOpened.connect(partial(settings.setValue, last_recording_key(folder)))
         startup_probe.install(window.surface)
         window.show()
         _open_first(window, ws, settings, folder, video, recording_id)
@@ -101,15 +79,15 @@ def _open_first(
     video: Path | None, recording_id: int | None,
 ) -> None:
     if video is not None:
-        found = ws.find_recording_by_content(video) if video.is_file() else None
+        found = ws.library.find_recording_by_content(video) if video.is_file() else None
         if found is not None:
             window.open_recording(found.id)
         else:
             window.import_video(video, ask=False)
         return
-    present = [r.id for r in ws.recordings() if r.status is RecordingStatus.PRESENT]
+    present = [r.id for r in ws.library.recordings() if r.status is RecordingStatus.PRESENT]
     if recording_id is None:
-        last = settings.value(_last_recording_key(folder))
+        last = settings.value(last_recording_key(folder))
         recording_id = int(str(last)) if last is not None else None
     if recording_id not in present and present:
         recording_id = max(present)  # the newest import: most likely what comes next
@@ -126,9 +104,9 @@ def run_review(workspace: Path, case_code: str, cycle: int | None) -> int:
     app.setOrganizationName(ORGANISATION)
     app.setApplicationName(APPLICATION)
     settings = QSettings()
-    apply_theme(app, "dark" if settings.value("theme", "light") == "dark" else "light")
+    apply_theme(app, saved_theme(settings))
     with Workspace.open(workspace) as ws:
-        case = ws.case_by_code(case_code)
+        case = ws.caseload.case_by_code(case_code)
         chosen = cycle if cycle is not None else latest_cycle(ws, case.id)
         vlc, _problem = load_vlc()
         window = ReviewWindow(ws, case.id, chosen, vlc)
@@ -137,5 +115,5 @@ def run_review(workspace: Path, case_code: str, cycle: int | None) -> int:
 
 
 def latest_cycle(ws: Workspace, case_id: int) -> int:
-    cycles = [c.number for c in ws.cycles(case_id)]
+    cycles = [c.number for c in ws.caseload.cycles(case_id)]
     return max(cycles) if cycles else 1

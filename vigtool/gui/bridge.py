@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
 
-from vigtool.store.changes import Changes
-from vigtool.workspace import Workspace
+from vigtool.workspace import Changes, Workspace
 
 
 class WorkspaceBridge(QObject):

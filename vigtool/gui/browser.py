@@ -13,7 +13,7 @@ from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, 
 
 from vigtool.domain.records import Recording, RecordingStatus
 from vigtool.gui.bridge import WorkspaceBridge
-from vigtool.store.changes import Changes
+from vigtool.workspace import Changes
 
 _RECORDING_ROLE = Qt.ItemDataRole.UserRole + 1
 THUMB_SIZE = (72, 40)
@@ -65,12 +65,12 @@ class WorkspaceBrowser(QWidget):
             item.setIcon(0, self._icons[recording_id])
 
     def recordings(self) -> list[Recording]:
-        return self._bridge.workspace.recordings()
+        return self._bridge.workspace.library.recordings()
 
     def refresh(self) -> None:
         ws = self._bridge.workspace
         self.tree.clear()
-        for case in ws.cases():
+        for case in ws.caseload.cases():
             case_item = QTreeWidgetItem([case.code])
             case_item.setToolTip(0, case.helping_question or "No helping question yet")
             font = case_item.font(0)
@@ -78,7 +78,7 @@ class WorkspaceBrowser(QWidget):
             case_item.setFont(0, font)
             self.tree.addTopLevelItem(case_item)
             by_cycle: dict[int, list[Recording]] = {}
-            for rec in ws.recordings(case.id):
+            for rec in ws.library.recordings(case.id):
                 by_cycle.setdefault(rec.cycle, []).append(rec)
             for cycle in sorted(by_cycle):
                 cycle_item = QTreeWidgetItem([f"Cycle {cycle}"])
@@ -129,7 +129,7 @@ class WorkspaceBrowser(QWidget):
         recording_id = item.data(0, _RECORDING_ROLE)
         if recording_id is None:
             return
-        rec = self._bridge.workspace.recording(int(recording_id))
+        rec = self._bridge.workspace.library.recording(int(recording_id))
         if rec.status is RecordingStatus.MISSING:
             self.locateRequested.emit(rec.id)
         elif rec.status is RecordingStatus.PRESENT:

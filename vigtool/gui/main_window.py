@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QLabel,
@@ -29,18 +29,19 @@ from vigtool.gui.bridge import WorkspaceBridge
 from vigtool.gui.browser import WorkspaceBrowser
 from vigtool.gui.import_dialog import UNFILED, VIDEO_FILTER, ImportDialog
 from vigtool.gui.inspector import InspectorPanel
-from vigtool.gui.keymap import BINDINGS
 from vigtool.gui.media_jobs import MediaJobs
+from vigtool.gui.menus import fill_menu_bar, make_actions
 from vigtool.gui.player_controller import PlayerController
+from vigtool.gui.settings import recent_workspaces
 from vigtool.gui.shortcuts import ShortcutsDialog
 from vigtool.gui.tagging import Tagger
+from vigtool.gui.theme import ThemeMenu
 from vigtool.gui.timeline_view import TimelineView
 from vigtool.gui.transport import TransportBar
 from vigtool.gui.video_surface import VideoSurface
 from vigtool.gui.vlc_player import INSTALL_HINT
 from vigtool.gui.workers import Job, run_with_progress
-from vigtool.store.changes import Changes
-from vigtool.workspace import DuplicateRecording, Workspace
+from vigtool.workspace import Changes, DuplicateRecording, Workspace
 
 _MESSAGE_MS = 6000
 
@@ -164,66 +165,15 @@ class MainWindow(QMainWindow):
             "app.theme": self._toggle_theme,
             "app.quit": self.close,
         }
-        actions: dict[str, QAction] = {}
-        for b in BINDINGS:
-            if b.action == "tag.codes":
-                continue
-            action = QAction(b.label, self)
-            action.setShortcuts([QKeySequence(k) for k in b.keys])
-            action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            if b.hint:
-                action.setStatusTip(b.hint)
-            action.triggered.connect(handlers[b.action])
-            self.addAction(action)
-            actions[b.action] = action
-        actions["player.loop"].setCheckable(True)
-        actions["app.theme"].setCheckable(True)
-        actions["app.theme"].setChecked(self.settings.value("theme", "light") == "dark")
-        for code in self.codebook.codes:
-            if code.key is None:
-                continue
-            action = QAction(f"{code.label}", self)
-            action.setShortcut(QKeySequence(code.key))
-            action.setStatusTip(f"Toggle '{code.label}' on the selected moment")
-            action.triggered.connect(lambda _=False, key=code.key: self.tagger.toggle_code_key(key))
-            self.addAction(action)
-            actions[f"code.{code.id}"] = action
-        return actions
+        return make_actions(self, handlers, self.codebook, self.tagger.toggle_code_key)
 
     def _build_menus(self) -> None:
-        menus: dict[str, list[str | None]] = {
-            "File": ["app.open_video", "app.open_workspace", None, "app.review",
-                     "app.export", None, "app.quit"],
-            "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
-            "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
-                     "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",
-                     "player.next_second", "player.prev_second", "player.start", "player.end",
-                     None, "player.slower", "player.faster", "player.normal_speed", None,
-                     "player.loop"],
-            "Tag": ["tag.in", "tag.out", "tag.quick", None, "tag.child_turn",
-                    "tag.adult_turn", None, "tag.describe", "tag.review", None, "moment.next",
-                    "moment.prev"],
-            "View": ["timeline.zoom_in", "timeline.zoom_out", "timeline.zoom_fit", None,
-                     "app.theme"],
-            "Help": ["app.shortcuts"],
-        }
-        bar = self.menuBar()
-        for title, ids in menus.items():
-            menu = bar.addMenu(f"&{title}")
-            for action_id in ids:
-                if action_id is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(self.actions_by_id[action_id])
-            if title == "Tag":
-                codes = menu.addMenu("Codes")
-                for code in self.codebook.codes:
-                    if f"code.{code.id}" in self.actions_by_id:
-                        codes.addAction(self.actions_by_id[f"code.{code.id}"])
-            if title == "File":
-                self.recent_menu = menu.addMenu("Recent Workspaces")
-                menu.insertMenu(self.actions_by_id["app.quit"], self.recent_menu)
-                self._fill_recent()
+        menus = fill_menu_bar(self.menuBar(), self.actions_by_id, self.codebook)
+        self.theme_menu = ThemeMenu(self.settings, self.actions_by_id["app.theme"], menus["View"])
+        menus["View"].addMenu(self.theme_menu)
+        self.recent_menu = menus["File"].addMenu("Recent Workspaces")
+        menus["File"].insertMenu(self.actions_by_id["app.quit"], self.recent_menu)
+        self._fill_recent()
 
     def _connect(self) -> None:
         self.player.frameChanged.connect(self.timeline.set_playhead)
@@ -241,19 +191,19 @@ class MainWindow(QMainWindow):
         self.media_jobs.thumbnailReady.connect(self._thumbnail_ready)
         self.media_jobs.waveformReady.connect(self._waveform_ready)
         self.media_jobs.posterReady.connect(self.browser.set_thumbnail)
-        self.media_jobs.load_posters([r.id for r in self.workspace.recordings()])
+        self.media_jobs.load_posters([r.id for r in self.workspace.library.recordings()])
 
     # -- opening recordings ----------------------------------------------------------------
 
     def open_recording(self, recording_id: int) -> None:
         try:
-            recording = self.workspace.recording(recording_id)
-            index = self.workspace.frame_index(recording_id)
+            recording = self.workspace.library.recording(recording_id)
+            index = self.workspace.library.frame_index(recording_id)
         except VigtoolError as exc:
             self.say(str(exc))
             return
         self.recording_id = recording_id
-        self.player.open(self.workspace.media_path(recording), index, recording.width,
+        self.player.open(self.workspace.library.media_path(recording), index, recording.width,
                          recording.height)
         self.timeline.set_recording(index.times, recording.fps)
         self.tagger.set_recording(recording_id)
@@ -268,8 +218,8 @@ class MainWindow(QMainWindow):
     def _refresh_timeline(self) -> None:
         if self.recording_id is None:
             return
-        self.timeline.set_moments(self.workspace.moments(self.recording_id))
-        self.timeline.set_turns(self.workspace.turns(self.recording_id))
+        self.timeline.set_moments(self.workspace.annotations.moments(self.recording_id))
+        self.timeline.set_turns(self.workspace.annotations.turns(self.recording_id))
 
     def _thumbnail_ready(self, recording_id: int, frame: int, image) -> None:  # type: ignore[no-untyped-def]
         if recording_id == self.recording_id:
@@ -298,7 +248,7 @@ class MainWindow(QMainWindow):
 
     def _moment_clicked(self, moment_id: int) -> None:
         self.tagger.select(moment_id)
-        self._seek_paused(self.workspace.moment(moment_id).start_frame)
+        self._seek_paused(self.workspace.annotations.moment(moment_id).start_frame)
 
     def _moment_edited(self, moment_id: int, start: int, end: int) -> None:
         try:
@@ -339,7 +289,7 @@ class MainWindow(QMainWindow):
     def _update_loop(self) -> None:
         span = None
         if self.actions_by_id["player.loop"].isChecked() and self.tagger.selected is not None:
-            moment = self.workspace.moment(self.tagger.selected)
+            moment = self.workspace.annotations.moment(self.tagger.selected)
             span = (moment.start_frame, moment.end_frame)
         self.player.set_loop(span)
 
@@ -375,13 +325,13 @@ class MainWindow(QMainWindow):
                      cycle: int = 1) -> None:
         """Import (or, if its content is already here, open) a video."""
         if ask:
-            dialog = ImportDialog(path, [c.code for c in self.workspace.cases()], self)
+            dialog = ImportDialog(path, [c.code for c in self.workspace.caseload.cases()], self)
             if dialog.exec() != ImportDialog.DialogCode.Accepted:
                 return
             case_code, cycle = dialog.case_code(), dialog.cycle.value()
         ws = self.workspace
         try:
-            case = ws.case_by_code(case_code)
+            case = ws.caseload.case_by_code(case_code)
         except VigtoolError:
             case = ws.add_case(case_code)
 
@@ -401,7 +351,7 @@ class MainWindow(QMainWindow):
         self.open_recording(recording_id)
 
     def _locate(self, recording_id: int) -> None:
-        recording = self.workspace.recording(recording_id)
+        recording = self.workspace.library.recording(recording_id)
         name, _ = QFileDialog.getOpenFileName(
             self, f"Where is {recording.original_name}?", "", VIDEO_FILTER
         )
@@ -409,7 +359,7 @@ class MainWindow(QMainWindow):
             return
         job = run_with_progress(
             self, f"Checking {Path(name).name}...",
-            lambda progress, cancel: self.workspace.relink_recording(
+            lambda progress, cancel: self.workspace.library.relink_recording(
                 recording_id, name, progress=progress, cancel=cancel),
             lambda rec: self.open_recording(rec.id), self.say,
         )
@@ -445,7 +395,6 @@ class MainWindow(QMainWindow):
 
     def _fill_recent(self) -> None:
         self.recent_menu.clear()
-        from vigtool.gui.app import recent_workspaces
 
         recent = recent_workspaces(self.settings)
         for folder in recent:
@@ -453,15 +402,7 @@ class MainWindow(QMainWindow):
         self.recent_menu.setEnabled(bool(recent))
 
     def _toggle_theme(self) -> None:
-        from PySide6.QtWidgets import QApplication
-
-        from vigtool.gui.theme import apply_theme
-
-        dark = self.actions_by_id["app.theme"].isChecked()
-        app = QApplication.instance()
-        if isinstance(app, QApplication):
-            apply_theme(app, "dark" if dark else "light")
-        self.settings.setValue("theme", "dark" if dark else "light")
+        self.theme_menu.choose_next()
 
     def open_review(self) -> None:
         """The shared review for the open recording's case and cycle."""
@@ -471,7 +412,7 @@ class MainWindow(QMainWindow):
             self.say("Open a recording first: the review shows its case's chosen clips")
             return
         self.player.pause()
-        recording = self.workspace.recording(self.recording_id)
+        recording = self.workspace.library.recording(self.recording_id)
         self._review = ReviewWindow(self.workspace, recording.case_id, recording.cycle,
                                     self._vlc, None)
         self._review.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
@@ -482,15 +423,17 @@ class MainWindow(QMainWindow):
         self._review = None
 
     def open_export(self) -> None:
+        from vigtool.exports.naming import export_folder_name
         from vigtool.exports.request import run_export
         from vigtool.gui.export_dialog import ExportDialog, reveal
+        from vigtool.gui.pdf import html_to_pdf
 
         if self.recording_id is None:
             self.say("Open a recording first: exports are made per case and cycle")
             return
-        recording = self.workspace.recording(self.recording_id)
-        case = self.workspace.case(recording.case_id)
-        folder = self.workspace.root / "exports" / f"{case.code}-c{recording.cycle}"
+        recording = self.workspace.library.recording(self.recording_id)
+        case = self.workspace.caseload.case(recording.case_id)
+        folder = self.workspace.root / "exports" / export_folder_name(case.code, recording.cycle)
         dialog = ExportDialog(folder, case.code, recording.cycle, self)
         if dialog.exec() != ExportDialog.DialogCode.Accepted:
             return
@@ -505,7 +448,8 @@ class MainWindow(QMainWindow):
 
         job = run_with_progress(
             self, "Exporting...",
-            lambda progress, cancel: run_export(ws, request, progress=progress, cancel=cancel),
+            lambda progress, cancel: run_export(ws, request, pdf_writer=html_to_pdf,
+                                                progress=progress, cancel=cancel),
             done, self.say,
         )
         job.cancelled.connect(lambda: self.say("Export cancelled; nothing was written"))
@@ -520,8 +464,8 @@ class MainWindow(QMainWindow):
     def _update_title(self) -> None:
         title = "vigtool"
         if self.recording_id is not None:
-            rec = self.workspace.recording(self.recording_id)
-            case = self.workspace.case(rec.case_id)
+            rec = self.workspace.library.recording(self.recording_id)
+            case = self.workspace.caseload.case(rec.case_id)
             title = f"{rec.original_name} · {case.code} cycle {rec.cycle} · vigtool"
         self.setWindowTitle(title)
 

@@ -37,9 +37,9 @@ class MediaJobs(QObject):
         for job in self._strip:
             job.cancel()
         ws = self._ws
-        recording = ws.recording(recording_id)
-        path = ws.media_path(recording)
-        index = ws.frame_index(recording_id)
+        recording = ws.library.recording(recording_id)
+        path = ws.library.media_path(recording)
+        index = ws.library.frame_index(recording_id)
         frames = thumbnail_frames(recording.frame_count, STRIP_THUMBNAILS)
 
         def thumbnails(progress, cancel) -> None:  # type: ignore[no-untyped-def]
@@ -62,14 +62,14 @@ class MediaJobs(QObject):
         ws = self._ws
         wanted = []
         for rid in recording_ids:
-            rec = ws.recording(rid)
-            if ws.media_path(rec).is_file():
-                wanted.append((rid, ws.media_path(rec), rec.frame_count))
+            rec = ws.library.recording(rid)
+            if ws.library.media_path(rec).is_file():
+                wanted.append((rid, ws.library.media_path(rec), rec.frame_count))
 
         def posters(progress, cancel) -> None:  # type: ignore[no-untyped-def]
             for n, (rid, path, count) in enumerate(wanted):
                 cancel.raise_if_cancelled()
-                index = ws.frame_index(rid)
+                index = ws.library.frame_index(rid)
                 for thumb in iter_thumbnails(path, index, frames=[count // 10],
                                              height=POSTER_HEIGHT, cancel=cancel):
                     self.posterReady.emit(rid, rgb_to_qimage(thumb.image))

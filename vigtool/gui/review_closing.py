@@ -62,7 +62,7 @@ class ReviewClosing(QWidget):
         self.refresh()
 
     def refresh(self) -> None:
-        case = self._ws.case(self._case_id)
+        case = self._ws.caseload.case(self._case_id)
         if not self.question.hasFocus():
             self.question.setText(case.helping_question)
         while self.goal_rows.count():
@@ -70,18 +70,18 @@ class ReviewClosing(QWidget):
             widget = item.widget() if item is not None else None
             if widget is not None:
                 widget.deleteLater()
-        for goal in self._ws.goals(self._case_id, self._cycle):
+        for goal in self._ws.review.goals(self._case_id, self._cycle):
             edit = QLineEdit(goal.text)
             edit.setProperty("goal_id", goal.id)
             edit.editingFinished.connect(lambda e=edit: self._save_goal(e))
             self.goal_rows.addWidget(edit)
 
     def goal_texts(self) -> list[str]:
-        return [g.text for g in self._ws.goals(self._case_id, self._cycle)]
+        return [g.text for g in self._ws.review.goals(self._case_id, self._cycle)]
 
     def _save_question(self) -> None:
         text = self.question.text().strip()
-        if text != self._ws.case(self._case_id).helping_question:
+        if text != self._ws.caseload.case(self._case_id).helping_question:
             self._ws.update_case(self._case_id, helping_question=text)
 
     def _add_goal(self) -> None:
@@ -95,7 +95,7 @@ class ReviewClosing(QWidget):
         goal_id = int(edit.property("goal_id"))
         text = edit.text().strip()
         if not text:
-            self._ws.delete_goal(goal_id)
+            self._ws.review.delete_goal(goal_id)
             self.refresh()
         else:
-            self._ws.update_goal(goal_id, text=text)
+            self._ws.review.update_goal(goal_id, text=text)

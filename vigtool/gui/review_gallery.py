@@ -40,9 +40,9 @@ class ReviewGallery(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self._ws = workspace
         self.stills: list[Still] = [
-            still for rec in workspace.recordings(case_id)
+            still for rec in workspace.library.recordings(case_id)
             if rec.cycle == cycle and rec.status is RecordingStatus.PRESENT
-            for still in workspace.stills(rec.id)
+            for still in workspace.annotations.stills(rec.id)
         ]
         self._images: dict[int, QImage] = {}
         self._job: Job | None = None
@@ -88,7 +88,7 @@ class ReviewGallery(QWidget):
                 for n, still in enumerate(stills):
                     cancel.raise_if_cancelled()
                     if still.recording_id not in readers:
-                        readers[still.recording_id] = ws.open_reader(still.recording_id,
+                        readers[still.recording_id] = ws.library.open_reader(still.recording_id,
                                                                      prefetch=False)
                     rgb = readers[still.recording_id].frame(still.frame)
                     self._pictureReady.emit(still.id, rgb_to_qimage(rgb))

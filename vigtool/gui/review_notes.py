@@ -114,7 +114,7 @@ class ReviewNotes(QWidget):
             return
         self.heading.setText(item.title or "This clip")
         self.strengths.setText(item.moment.strengths)
-        for reflection in self._ws.reflections(self._case_id):
+        for reflection in self._ws.review.reflections(self._case_id):
             if reflection.moment_id == item.moment.id:
                 self.earlier.addItem(f"“{reflection.text}”")
 
@@ -131,9 +131,9 @@ class ReviewNotes(QWidget):
         if self._reflection_id is not None:
             try:
                 if text:
-                    self._ws.update_reflection(self._reflection_id, text=text)
+                    self._ws.review.update_reflection(self._reflection_id, text=text)
                 else:
-                    self._ws.delete_reflection(self._reflection_id)
+                    self._ws.review.delete_reflection(self._reflection_id)
                     self._reflection_id = None
                     self.saved.setText("")
                     return

@@ -94,7 +94,7 @@ class Tagger(QObject):
         if self.selected is None:
             self.message.emit("Select a moment (Tab) or tag one (I, O) before coding it")
             return
-        moment = self._ws.moment(self.selected)
+        moment = self._ws.annotations.moment(self.selected)
         codes = toggle_code(moment.codes, code.id)
         self._ws.update_moment(self.selected, codes=codes)
         self.message.emit(f"{'Added' if code.id in codes else 'Removed'} {code.label}")
@@ -102,13 +102,9 @@ class Tagger(QObject):
     def toggle_review(self) -> None:
         if self.selected is None:
             return
-        moment = self._ws.moment(self.selected)
-        chosen = not moment.selected_for_review
-        order = moment.review_order
-        if chosen and order is None:
-            orders = [m.review_order or 0 for m in self._ws.moments(moment.recording_id)]
-            order = max(orders, default=0) + 1
-        self._ws.update_moment(self.selected, selected_for_review=chosen, review_order=order)
+        annotations = self._ws.annotations
+        chosen = not annotations.moment(self.selected).selected_for_review
+        annotations.choose_for_review(self.selected, chosen)
         self.message.emit("Chosen for the shared review" if chosen else "Taken out of the review")
 
     def mark_turn(self, actor: str, kind: str) -> None:
@@ -129,8 +125,8 @@ class Tagger(QObject):
             return
         frame = self._player.frame
         if self.selected is not None:
-            frame = self._ws.moment(self.selected).start_frame
-        target = neighbour_moment(self._ws.moments(self.recording_id), frame, direction)
+            frame = self._ws.annotations.moment(self.selected).start_frame
+        target = neighbour_moment(self._ws.annotations.moments(self.recording_id), frame, direction)
         if target is None:
             self.message.emit("No more moments that way")
             return
@@ -143,6 +139,6 @@ class Tagger(QObject):
         if self.selected is None:
             return
         try:
-            self._ws.moment(self.selected)
+            self._ws.annotations.moment(self.selected)
         except VigtoolError:
             self.select(None)

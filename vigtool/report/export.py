@@ -3,9 +3,9 @@
 The family's version is checked for deficit words and jargon before anything
 is written (``FamilyWordingError`` names each word and where it came from).
 The file appears only once complete, private to the user (atomic_output),
-and the export is written to the workspace's audit log: a copy of a family's
-data has left the workspace. No Qt at import: the PDF writer
-(``vigtool.gui.pdf``) is imported only when a PDF is asked for.
+and ``run_export`` writes the audit log line. No Qt here: a PDF is drawn by
+the ``PdfWriter`` the caller passes in (the app and the command line pass
+``vigtool.gui.pdf.html_to_pdf``).
 """
 
 from __future__ import annotations
@@ -13,22 +13,31 @@ from __future__ import annotations
 import html
 import re
 from pathlib import Path
+from typing import Protocol
 
 from vigtool.codebook import Codebook
 from vigtool.domain.records import Case
 from vigtool.errors import VigtoolError
-from vigtool.privacy.files import atomic_output
+from vigtool.privacy.files import atomic_output, file_errors
 from vigtool.report.i18n import translations
 from vigtool.report.language import require_family_wording
 from vigtool.report.summary import Audience, build_summary, render_html
-from vigtool.workspace import Workspace
+from vigtool.workspace import View
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+
+
+class PdfWriter(Protocol):
+    """Writes ``html`` to ``out`` as a paged PDF, atomically (``vigtool.gui.pdf.html_to_pdf``)."""
+
+    def __call__(self, html: str, out: Path, *, footer: str, title: str) -> int: ...
+
+
 _TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
 
 def export_summary(
-    ws: Workspace,
+    ws: View,
     case_code_or_id: str | int,
     cycle: int | None,
     out: Path,
@@ -36,47 +45,43 @@ def export_summary(
     audience: Audience = "family",
     codebook: Codebook,
     language: str | None = None,
+    pdf_writer: PdfWriter | None = None,
 ) -> Path:
     """Write one cycle's summary (the latest when ``cycle`` is None) to ``out``; return ``out``.
 
     A case is found by its code (str) or id (int). Raises VigtoolError for an
-    unknown extension, case or cycle, FamilyWordingError when the family's
-    version needs rewording; in every case nothing is written.
+    unknown extension, case or cycle (or a PDF without ``pdf_writer``),
+    FamilyWordingError when the family's version needs rewording; in every
+    case nothing is written.
     """
     out = Path(out).expanduser()
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
         raise VigtoolError(f"{out.name}: a summary is saved as .html or .pdf")
+    if kind == "pdf" and pdf_writer is None:
+        raise VigtoolError(f"{out.name}: a PDF summary needs the app's PDF writer; save as .html")
     case = _find_case(ws, case_code_or_id)
     data = build_summary(ws, case.id, cycle, audience=audience, codebook=codebook)
     page = render_html(data, for_print=kind == "pdf", language=language)
     if data.family:
         require_family_wording(data, page)
-    if kind == "pdf":
-        from vigtool.gui.pdf import html_to_pdf
-
+    if pdf_writer is not None and kind == "pdf":
         _ = translations(language).gettext
         title = _TITLE.search(page)
-        html_to_pdf(
+        pdf_writer(
             page,
             out,
             footer=_("Page %(page)d of %(pages)d"),
             title=html.unescape(title.group(1).strip()) if title else "",
         )
     else:
-        try:
-            with atomic_output(out) as tmp:
-                tmp.write_text(page, encoding="utf-8")
-        except OSError as exc:
-            raise VigtoolError(f"could not write {out}: {exc.strerror or exc}") from exc
-    ws.record_event(
-        "export", case.id, f"session summary for the {audience}, cycle {data.cycle}, to {out}"
-    )
+        with file_errors(out), atomic_output(out) as tmp:
+            tmp.write_text(page, encoding="utf-8")
     return out
 
 
-def _find_case(ws: Workspace, case_code_or_id: str | int) -> Case:
+def _find_case(ws: View, case_code_or_id: str | int) -> Case:
     if isinstance(case_code_or_id, int):
-        return ws.case(case_code_or_id)
-    return ws.case_by_code(case_code_or_id)
+        return ws.caseload.case(case_code_or_id)
+    return ws.caseload.case_by_code(case_code_or_id)
 

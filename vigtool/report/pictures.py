@@ -20,7 +20,7 @@ import numpy.typing as npt
 from vigtool.domain.records import Moment, RecordingStatus
 from vigtool.errors import VigtoolError
 from vigtool.media.reader import FrameReader
-from vigtool.workspace import Workspace
+from vigtool.workspace import View
 
 MAX_WIDTH = 1200
 JPEG_QUALITY = 85
@@ -65,7 +65,7 @@ class PictureTaker:
     error: a summary of an earlier cycle is still worth having without them.
     """
 
-    def __init__(self, ws: Workspace) -> None:
+    def __init__(self, ws: View) -> None:
         self._ws = ws
         self._readers: dict[int, FrameReader | None] = {}
         self._exit = contextlib.ExitStack()
@@ -75,7 +75,7 @@ class PictureTaker:
         if reader is None:
             return ()
         stills = [
-            s for s in self._ws.stills(moment.recording_id)
+            s for s in self._ws.annotations.stills(moment.recording_id)
             if moment.start_frame <= s.frame <= moment.end_frame
         ]
         if not stills:
@@ -85,11 +85,11 @@ class PictureTaker:
 
     def _reader(self, recording_id: int) -> FrameReader | None:
         if recording_id not in self._readers:
-            recording = self._ws.recording(recording_id)
+            recording = self._ws.library.recording(recording_id)
             reader = None
             if recording.status is RecordingStatus.PRESENT:
                 reader = self._exit.enter_context(
-                    self._ws.open_reader(recording_id, prefetch=False)
+                    self._ws.library.open_reader(recording_id, prefetch=False)
                 )
             self._readers[recording_id] = reader
         return self._readers[recording_id]

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from vigtool.codebook import Codebook
 from vigtool.domain.chains import chain_stats
 from vigtool.errors import VigtoolError
-from vigtool.workspace import Workspace
+from vigtool.workspace import View
 
 UNKNOWN_CODE_COLOUR = "#8C8C8C"
 
@@ -52,10 +52,11 @@ class Progress:
 
 
 def measure_progress(
-    ws: Workspace, case_id: int, up_to_cycle: int, codebook: Codebook, *, known_only: bool
+    ws: View, case_id: int, up_to_cycle: int, codebook: Codebook, *, known_only: bool
 ) -> Progress:
     """Cycles 1..``up_to_cycle`` of a case; ``known_only`` leaves out codes the codebook lacks."""
-    numbers = {c.number for c in ws.cycles(case_id)} | {r.cycle for r in ws.recordings(case_id)}
+    numbers = {c.number for c in ws.caseload.cycles(case_id)}
+    numbers |= {r.cycle for r in ws.library.recordings(case_id)}
     cycles = tuple(
         _cycle_progress(ws, case_id, n) for n in sorted(numbers) if n <= up_to_cycle
     )
@@ -72,22 +73,22 @@ def measure_progress(
     return Progress(tuple(codes), cycles)
 
 
-def _cycle_progress(ws: Workspace, case_id: int, cycle: int) -> CycleProgress:
+def _cycle_progress(ws: View, case_id: int, cycle: int) -> CycleProgress:
     per_code: Counter[str] = Counter()
     moments = 0
     longest: int | None = None
     latencies: list[int] = []
-    for recording in ws.recordings(case_id):
+    for recording in ws.library.recordings(case_id):
         if recording.cycle != cycle:
             continue
-        for moment in ws.moments(recording.id):
+        for moment in ws.annotations.moments(recording.id):
             moments += 1
             per_code.update(moment.codes)
-        turns = ws.turns(recording.id)
+        turns = ws.annotations.turns(recording.id)
         if not turns:
             continue
         try:
-            stats = chain_stats(turns, ws.frame_times(recording.id))
+            stats = chain_stats(turns, ws.library.frame_times(recording.id))
         except VigtoolError:
             continue  # no frame index and no media to build one from
         longest = max(longest or 0, stats.longest_chain)

@@ -21,6 +21,7 @@ from markupsafe import Markup
 
 from vigtool.codebook import Codebook
 from vigtool.domain.chains import chain_stats
+from vigtool.domain.clock import minutes_time
 from vigtool.domain.records import Moment, Recording
 from vigtool.errors import InvalidEdit, NotFound, VigtoolError
 from vigtool.report import i18n
@@ -28,7 +29,7 @@ from vigtool.report.charts import SVG_NAMESPACE, Chart, progress_charts
 from vigtool.report.i18n import N_
 from vigtool.report.pictures import Picture, PictureTaker
 from vigtool.report.progress import Progress, measure_progress
-from vigtool.workspace import Workspace
+from vigtool.workspace import View
 
 Audience = Literal["family", "practitioner"]
 AUDIENCES: tuple[Audience, ...] = get_args(Audience)
@@ -117,7 +118,7 @@ class SummaryData:
 
 
 def build_summary(
-    ws: Workspace,
+    ws: View,
     case_id: int,
     cycle: int | None = None,
     *,
@@ -132,8 +133,8 @@ def build_summary(
     """
     if audience not in AUDIENCES:
         raise VigtoolError(f"a summary is for 'family' or 'practitioner', not {audience!r}")
-    case = ws.case(case_id)
-    recordings = ws.recordings(case_id)
+    case = ws.caseload.case(case_id)
+    recordings = ws.library.recordings(case_id)
     cycle = _which_cycle(ws, case_id, case.code, recordings, cycle)
     family = audience == "family"
     chosen = _chosen_moments(ws, [r for r in recordings if r.cycle == cycle])
@@ -142,7 +143,7 @@ def build_summary(
             f"no moment of case {case.code}, cycle {cycle} is chosen for review yet: "
             "choose the moments to share first"
         )
-    reflections = [r for r in ws.reflections(case_id, cycle) if r.text.strip()]
+    reflections = [r for r in ws.review.reflections(case_id, cycle) if r.text.strip()]
     chosen_ids = {m.id for m in chosen}
     with PictureTaker(ws) as camera:
         moments = tuple(
@@ -157,7 +158,7 @@ def build_summary(
             )
             for n, m in enumerate(chosen, start=1)
         )
-    cycle_note = next((c.note for c in ws.cycles(case_id) if c.number == cycle), "")
+    cycle_note = next((c.note for c in ws.caseload.cycles(case_id) if c.number == cycle), "")
     return SummaryData(
         audience=audience,
         case_id=case.id,
@@ -166,7 +167,7 @@ def build_summary(
         helping_question=case.helping_question.strip(),
         moments=moments,
         reflections=tuple(r.text.strip() for r in reflections if r.moment_id not in chosen_ids),
-        goals=tuple(g.text.strip() for g in ws.goals(case_id, cycle) if g.text.strip()),
+        goals=tuple(g.text.strip() for g in ws.review.goals(case_id, cycle) if g.text.strip()),
         progress=measure_progress(ws, case_id, cycle, codebook, known_only=family),
         reviewed_on=max((r.created_at[:10] for r in reflections), default=None),
         made_at=datetime.now().astimezone().isoformat(timespec="minutes"),
@@ -176,9 +177,9 @@ def build_summary(
 
 
 def _which_cycle(
-    ws: Workspace, case_id: int, code: str, recordings: list[Recording], cycle: int | None
+    ws: View, case_id: int, code: str, recordings: list[Recording], cycle: int | None
 ) -> int:
-    numbers = {r.cycle for r in recordings} | {c.number for c in ws.cycles(case_id)}
+    numbers = {r.cycle for r in recordings} | {c.number for c in ws.caseload.cycles(case_id)}
     if cycle is None:
         if not numbers:
             raise NotFound(f"case {code} has no recordings yet: import a film first")
@@ -189,21 +190,21 @@ def _which_cycle(
     return cycle
 
 
-def _chosen_moments(ws: Workspace, recordings: list[Recording]) -> list[Moment]:
+def _chosen_moments(ws: View, recordings: list[Recording]) -> list[Moment]:
     """The cycle's moments chosen for review, in review order (unordered ones last)."""
-    chosen = [m for r in recordings for m in ws.moments(r.id) if m.selected_for_review]
+    chosen = [m for r in recordings for m in ws.annotations.moments(r.id) if m.selected_for_review]
     return sorted(
         chosen,
         key=lambda m: (m.review_order is None, m.review_order or 0, m.recording_id, m.start_frame),
     )
 
 
-def _detail(ws: Workspace, moment: Moment, codebook: Codebook) -> MomentDetail:
-    recording = ws.recording(moment.recording_id)
-    turns = ws.turns(recording.id, moment.id)
+def _detail(ws: View, moment: Moment, codebook: Codebook) -> MomentDetail:
+    recording = ws.library.recording(moment.recording_id)
+    turns = ws.annotations.turns(recording.id, moment.id)
     start_ms = end_ms = longest = None
     try:
-        times = ws.frame_times(recording.id)
+        times = ws.library.frame_times(recording.id)
         after = moment.end_frame + 1
         start_ms = times.frame_to_ms(moment.start_frame)
         end_ms = times.frame_to_ms(after) if after < times.frame_count else times.end_ms
@@ -287,7 +288,4 @@ def _environment(language: str | None) -> jinja2.Environment:
 
 def _clock(ms: int | None) -> str:
     """"1:04.32" (minutes:seconds.hundredths), or "?" when unknown."""
-    if ms is None:
-        return "?"
-    minutes, rest = divmod(ms, 60_000)
-    return f"{minutes}:{rest / 1000:05.2f}"
+    return "?" if ms is None else minutes_time(ms)

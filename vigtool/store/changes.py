@@ -9,8 +9,9 @@ edit was.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import Any
 
 from sqlite_utils import Database
@@ -32,27 +33,6 @@ class Edit:
 
     name: str
     rows: tuple[RowChange, ...]
-
-
-@dataclass(frozen=True)
-class Changes:
-    """What an operation, undo or redo touched, so each view redraws only that."""
-
-    operation: str
-    rows: Mapping[str, frozenset[int]] = field(default_factory=dict)
-
-    def touches(self, table: str) -> bool:
-        return bool(self.rows.get(table))
-
-    def ids(self, table: str) -> frozenset[int]:
-        return self.rows.get(table, frozenset())
-
-    @classmethod
-    def of(cls, operation: str, changes: Iterable[RowChange]) -> Changes:
-        by_table: dict[str, set[int]] = {}
-        for change in changes:
-            by_table.setdefault(change.table, set()).add(change.row_id)
-        return cls(operation, {t: frozenset(ids) for t, ids in by_table.items()})
 
 
 class Recorder:
@@ -85,12 +65,23 @@ class Recorder:
         _write(self._db, table, row_id, {**before, **values}, exists=True)
         self.changes.append(RowChange(table, row_id, before, self.row(table, row_id)))
 
+    def log(self, action: str, case_id: int | None, detail: str) -> None:
+        """Append to the audit log in this transaction. Not recorded: undo never removes it."""
+        self._db.execute(
+            "INSERT INTO audit_log (at, action, case_id, detail) VALUES (?, ?, ?, ?)",
+            [utc_now(), action, case_id, detail],
+        )
+
     def delete(self, table: str, row_id: int) -> None:
         before = self.row(table, row_id)
         if before is None:
             return
         self._db.execute(f"DELETE FROM {table} WHERE id = ?", [row_id])
         self.changes.append(RowChange(table, row_id, before, None))
+
+
+def utc_now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def read_row(db: Database, table: str, row_id: int) -> dict[str, Any] | None:

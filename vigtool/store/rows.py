@@ -1,114 +1,72 @@
-"""Turn database rows into frozen records (and moment codes to and from JSON)."""
+"""Rows <-> frozen records, read from the records' own fields.
+
+A record's dataclass fields are the table's columns (plus any computed value
+the caller passes, such as a recording's status, which is not stored). The
+conversions SQLite needs (0/1 for bools, text for enums, JSON for a tuple of
+codes) follow from each field's type, so a new column is added once: in the
+migration and in the record.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Mapping
-from typing import Any
-
-from vigtool.domain.records import (
-    Actor,
-    AuditEntry,
-    Case,
-    Consent,
-    Cycle,
-    Goal,
-    Moment,
-    Recording,
-    RecordingStatus,
-    Reflection,
-    Still,
-    Turn,
-    TurnKind,
-)
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import fields, is_dataclass
+from enum import Enum
+from functools import cache
+from typing import Any, TypeVar, get_type_hints
 
 Row = Mapping[str, Any]
+R = TypeVar("R")
 
 
 def codes_to_json(codes: Iterable[str]) -> str:
     return json.dumps(list(codes), ensure_ascii=False)
 
 
-def case(row: Row) -> Case:
-    return Case(row["id"], row["code"], row["helping_question"], row["created_at"])
+def _codes_from_json(value: str) -> tuple[str, ...]:
+    return tuple(json.loads(value))
 
 
-def cycle(row: Row) -> Cycle:
-    return Cycle(row["id"], row["case_id"], row["number"], row["note"])
+def _converter(kind: Any) -> Callable[[Any], Any] | None:
+    if kind is bool:
+        return bool
+    if isinstance(kind, type) and issubclass(kind, Enum):
+        return kind
+    if kind == tuple[str, ...]:
+        return _codes_from_json
+    return None
 
 
-def recording(row: Row, status: RecordingStatus) -> Recording:
-    return Recording(
-        id=row["id"],
-        case_id=row["case_id"],
-        cycle=row["cycle"],
-        path=row["path"],
-        original_name=row["original_name"],
-        sha256=row["sha256"],
-        duration_ms=row["duration_ms"],
-        frame_count=row["frame_count"],
-        fps=row["fps"],
-        vfr=bool(row["vfr"]),
-        width=row["width"],
-        height=row["height"],
-        rotation=row["rotation"],
-        has_audio=bool(row["has_audio"]),
-        video_codec=row["video_codec"],
-        audio_codec=row["audio_codec"],
-        status=status,
-        imported_at=row["imported_at"],
-    )
+@cache
+def _columns(cls: type[Any]) -> tuple[tuple[str, Callable[[Any], Any] | None], ...]:
+    hints = get_type_hints(cls)
+    return tuple((f.name, _converter(hints[f.name])) for f in fields(cls))
 
 
-def moment(row: Row) -> Moment:
-    return Moment(
-        id=row["id"],
-        recording_id=row["recording_id"],
-        start_frame=row["start_frame"],
-        end_frame=row["end_frame"],
-        codes=tuple(json.loads(row["codes"])),
-        title=row["title"],
-        note=row["note"],
-        strengths=row["strengths"],
-        prompt=row["prompt"],
-        selected_for_review=bool(row["selected_for_review"]),
-        review_order=row["review_order"],
-    )
+def from_row(cls: type[R], row: Row, **computed: Any) -> R:
+    """The record ``cls`` holding ``row``; ``computed`` gives fields that are not columns."""
+    assert is_dataclass(cls)
+    values: dict[str, Any] = {}
+    for name, convert in _columns(cls):
+        if name in computed:
+            values[name] = computed[name]
+        else:
+            value = row[name]
+            values[name] = convert(value) if convert is not None and value is not None else value
+    return cls(**values)
 
 
-def turn(row: Row) -> Turn:
-    return Turn(
-        row["id"], row["recording_id"], row["frame"], Actor(row["actor"]),
-        TurnKind(row["kind"]), row["note"],
-    )
-
-
-def still(row: Row) -> Still:
-    return Still(row["id"], row["recording_id"], row["frame"], row["caption"])
-
-
-def reflection(row: Row) -> Reflection:
-    return Reflection(
-        row["id"], row["case_id"], row["cycle"], row["moment_id"], row["text"], row["created_at"]
-    )
-
-
-def goal(row: Row) -> Goal:
-    return Goal(row["id"], row["case_id"], row["cycle"], row["text"])
-
-
-def consent(row: Row) -> Consent:
-    return Consent(
-        id=row["id"],
-        case_id=row["case_id"],
-        kind=row["kind"],
-        given=bool(row["given"]),
-        recorded_at=row["recorded_at"],
-        retention_until=row["retention_until"],
-        withdrawn_at=row["withdrawn_at"],
-        note=row["note"],
-    )
-
-
-def audit_entry(row: Row) -> AuditEntry:
-    return AuditEntry(row["id"], row["at"], row["action"], row["case_id"], row["detail"])
+def to_row(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Python values as SQLite stores them (bool -> 0/1, enum -> text, codes -> JSON)."""
+    stored: dict[str, Any] = {}
+    for name, value in values.items():
+        if isinstance(value, bool):
+            stored[name] = int(value)
+        elif isinstance(value, Enum):
+            stored[name] = value.value
+        elif isinstance(value, tuple | list):
+            stored[name] = codes_to_json(value)
+        else:
+            stored[name] = value
+    return stored

@@ -1,0 +1,188 @@
+"""Recordings: importing and relinking footage, where it lives, its frame index and readers."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from vigtool.domain.records import Recording, RecordingStatus
+from vigtool.domain.timebase import FrameTimes
+from vigtool.errors import InvalidEdit, NotFound, VigtoolError
+from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
+from vigtool.media.frame_index import FrameIndex, build_frame_index, load_or_build_frame_index
+from vigtool.media.ingest import copy_with_hash, hash_file
+from vigtool.media.opening import check_readable_file
+from vigtool.media.probe import probe_video
+from vigtool.media.reader import FrameReader
+from vigtool.privacy.files import atomic_write_bytes
+from vigtool.store import queries
+from vigtool.store.changes import utc_now
+from vigtool.store.rows import from_row
+from vigtool.workspace.caseload import Caseload
+from vigtool.workspace.door import Door, index_file
+
+
+class DuplicateRecording(VigtoolError):
+    """The same video (by content) is already in the workspace."""
+
+    def __init__(self, message: str, existing: Recording) -> None:
+        super().__init__(message)
+        self.existing = existing
+
+
+class Library:
+    """``ws.library``: the workspace's recordings and the media behind them.
+
+    Thread-safe like every manager; importing hashes, copies and indexes
+    outside the workspace's lock, so edits go on while a film imports.
+    """
+
+    def __init__(self, door: Door, caseload: Caseload) -> None:
+        self._door = door
+        self._caseload = caseload
+
+    def import_recording(
+        self,
+        case_id: int,
+        *,
+        path: Path | str,
+        cycle: int = 1,
+        copy: bool = True,
+        progress: Progress = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> Recording:
+        """Probe, index and (by default) copy a video into the workspace's ``media/``.
+
+        Raises DuplicateRecording (carrying the existing record) when the same
+        bytes are already here, and MediaError for anything that is not a
+        readable video; in both cases nothing is written. Importing is a file
+        operation, not an edit: it is not undone, and edits made while it ran
+        keep their undo history.
+        """
+        source = Path(path).expanduser()
+        self._caseload.case(case_id)
+        if cycle < 1:
+            raise InvalidEdit("cycles are numbered from 1")
+        check_readable_file(source)
+        index = build_frame_index(source, cancel=cancel)
+        probe = probe_video(source, index)
+        sha = hash_file(source, progress=progress, cancel=cancel)
+        self._refuse_duplicate(sha, source)
+        if copy:
+            stored = Path("media") / f"{sha[:16]}{source.suffix.lower()}"
+            copied = copy_with_hash(source, self.root / stored, progress=progress, cancel=cancel)
+            if copied != sha:
+                (self.root / stored).unlink(missing_ok=True)
+                raise VigtoolError(f"{source.name} changed while it was being imported; try again")
+            stored_path = stored.as_posix()
+        else:
+            stored_path = str(source.resolve())
+        atomic_write_bytes(index_file(self.root, sha), index.to_bytes())
+        values = {
+            "case_id": case_id, "cycle": cycle, "path": stored_path,
+            "original_name": source.name, "sha256": sha, "duration_ms": probe.duration_ms,
+            "frame_count": probe.frame_count, "fps": probe.fps, "vfr": int(probe.vfr),
+            "width": probe.width, "height": probe.height, "rotation": probe.rotation,
+            "has_audio": int(probe.has_audio), "video_codec": probe.codec,
+            "audio_codec": probe.audio_codec, "imported_at": utc_now(),
+        }
+        with self._door.edit("Import Recording", undoable=False) as rec:
+            self._refuse_duplicate(sha, source)  # another import may have won the race
+            if cycle not in {c.number for c in self._caseload.cycles(case_id)}:
+                rec.insert("cycles", {"case_id": case_id, "number": cycle})
+            recording_id = rec.insert("recordings", values)
+            rec.log("import", case_id, f"recording {recording_id}, cycle {cycle}")
+        self._door.indexes.put(recording_id, index)
+        return self.recording(recording_id)
+
+    def _refuse_duplicate(self, sha256: str, source: Path) -> None:
+        found = self.recording_by_hash(sha256)
+        if found is not None:
+            raise DuplicateRecording(
+                f"{source.name} is already in this workspace (recording {found.id})", found
+            )
+
+    def relink_recording(
+        self,
+        recording_id: int,
+        path: Path | str,
+        *,
+        progress: Progress = no_progress,
+        cancel: CancelToken = NEVER_CANCELLED,
+    ) -> Recording:
+        """Point a missing recording at a file found elsewhere, if it holds the same bytes."""
+        recording = self.recording(recording_id)
+        source = Path(path).expanduser()
+        check_readable_file(source)
+        if hash_file(source, progress=progress, cancel=cancel) != recording.sha256:
+            raise VigtoolError(
+                f"{source.name} is not the same video as {recording.original_name} "
+                "(its content differs)"
+            )
+        with self._door.edit("Locate Recording", undoable=False) as rec:
+            rec.update("recordings", recording_id, {"path": str(source.resolve())})
+            rec.log("relink", recording.case_id, f"recording {recording_id}")
+        return self.recording(recording_id)
+
+    @property
+    def root(self) -> Path:
+        """The workspace folder (relative media paths start here)."""
+        return self._door.root
+
+    def recording(self, recording_id: int) -> Recording:
+        """The recording with this id, its status (present, missing, purged) read now."""
+        row = self._door.read(queries.by_id, "recordings", recording_id)
+        if row is None:
+            raise NotFound(f"there is no recording with id {recording_id}")
+        return self._record(row)
+
+    def recordings(self, case_id: int | None = None) -> list[Recording]:
+        """A case's recordings (every case's with None), by cycle then import."""
+        return [self._record(r) for r in self._door.read(queries.recordings, case_id)]
+
+    def find_recording_by_content(
+        self, path: Path | str, *, cancel: CancelToken = NEVER_CANCELLED
+    ) -> Recording | None:
+        """The recording holding exactly this file's bytes, wherever the file now is."""
+        source = Path(path).expanduser()
+        check_readable_file(source)
+        return self.recording_by_hash(hash_file(source, cancel=cancel))
+
+    def recording_by_hash(self, sha256: str) -> Recording | None:
+        """The recording whose content has this SHA-256, or None."""
+        row = self._door.read(queries.recording_by_hash, sha256)
+        return self._record(row) if row is not None else None
+
+    def media_path(self, recording: Recording) -> Path:
+        """Where the recording's footage is (the workspace's copy, or the file it links to)."""
+        path = Path(recording.path)
+        return path if path.is_absolute() else self.root / path
+
+    def _record(self, row: Mapping[str, Any]) -> Recording:
+        if row["purged"]:
+            status = RecordingStatus.PURGED
+        else:
+            path = Path(row["path"])
+            present = (path if path.is_absolute() else self.root / path).is_file()
+            status = RecordingStatus.PRESENT if present else RecordingStatus.MISSING
+        return from_row(Recording, row, status=status)
+
+    def frame_index(self, recording_id: int) -> FrameIndex:
+        """The recording's frame index (cached on disk by content hash, and in memory)."""
+        recording = self.recording(recording_id)
+        return self._door.indexes.get(
+            recording_id,
+            lambda: load_or_build_frame_index(
+                self.media_path(recording), index_file(self.root, recording.sha256)
+            ),
+        )
+
+    def frame_times(self, recording_id: int) -> FrameTimes:
+        """Each frame's start in ms (frame numbers are the truth, ms are derived)."""
+        return self.frame_index(recording_id).times
+
+    def open_reader(self, recording_id: int, **options: Any) -> FrameReader:
+        """An exact-frame reader on the recording; the caller closes it."""
+        recording = self.recording(recording_id)
+        return FrameReader(self.media_path(recording), self.frame_index(recording_id), **options)
