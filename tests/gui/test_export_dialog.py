@@ -1,52 +1,167 @@
-"""The export dialog builds the right request; exports run in the background and cancel cleanly."""
+"""The export dialog builds the right request; exports run in the background, write real
+files, and a cancel leaves nothing behind."""
 
 from __future__ import annotations
 
+import csv
 from pathlib import Path
 
+import av
+import pytest
+from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
 from vigtool.demo import DEMO_CASE, build_demo
-from vigtool.exports.request import run_export
+from vigtool.exports.naming import clip_name
+from vigtool.exports.request import ExportRequest, run_export
 from vigtool.gui.export_dialog import CHOICES, ExportDialog
 from vigtool.gui.workers import Job
+from vigtool.media.cut import padded_span
 from vigtool.workspace import Workspace
+
+CLIPS = "Clips chosen for the review (MP4 with sound)"
+RECORD = "Practitioner's record (PDF)"
+SPREADSHEET = "Moments as a spreadsheet (CSV)"
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo workspace (a real recording, three moments chosen for review), made once."""
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    build_demo(root)
+    return root
+
+
+def _choose(dialog: ExportDialog, make: str, *, words: str | None = None,
+            all_cycles: bool = False) -> None:
+    """Pick items by the words a practitioner reads, as they would."""
+    dialog.what.setCurrentIndex(dialog.what.findText(make))
+    assert dialog.what.currentText() == make
+    if words is not None:
+        dialog.captions.setCurrentIndex(dialog.captions.findText(words))
+        assert dialog.captions.currentText() == words
+    scope = "All cycles" if all_cycles else "Cycle"
+    dialog.scope.setCurrentIndex(dialog.scope.findText(scope, Qt.MatchFlag.MatchStartsWith))
+
+
+def _run(qtbot: QtBot, ws: Workspace, request: ExportRequest) -> list[Path]:
+    """Run the export as the app does (a background Job) and wait until it has finished."""
+    job = Job(lambda progress, cancel: run_export(ws, request, progress=progress,
+                                                  cancel=cancel))
+    outcome: list[object] = []
+    job.succeeded.connect(outcome.append)
+    job.failed.connect(lambda message: outcome.append(f"the export failed: {message}"))
+    with qtbot.waitSignal(job.finished, timeout=120_000):
+        job.start()
+    (paths,) = outcome
+    assert isinstance(paths, list), paths
+    return paths
 
 
 def test_choices_become_requests(qtbot: QtBot, tmp_path: Path) -> None:
     dialog = ExportDialog(tmp_path / "out", "FAM 01", 2)
     qtbot.addWidget(dialog)
-    labels = [label for _, _, label, _ in CHOICES]
-    dialog.what.setCurrentIndex(labels.index("Clips chosen for the review (MP4 with sound)"))
-    dialog.captions.setCurrentIndex(2)
+    assert [dialog.what.itemText(i) for i in range(dialog.what.count())] == [
+        c.label for c in CHOICES]
+    _choose(dialog, CLIPS, words="Words written into the picture")
     dialog.pad.setValue(500)
     clips = dialog.request(case_id=7)
-    assert (clips.kind, clips.cycle, clips.out, clips.captions, clips.pad_ms) == (
-        "clips", 2, tmp_path / "out", "burn", 500)
-    dialog.what.setCurrentIndex(labels.index("Practitioner's record (PDF)"))
-    dialog.scope.setCurrentIndex(1)
+    assert (clips.kind, clips.case_id, clips.cycle, clips.out, clips.captions, clips.pad_ms) == (
+        "clips", 7, 2, tmp_path / "out", "burn", 500)
+    assert dialog.captions.isEnabled()
+    _choose(dialog, CLIPS, words="Words as subtitles")
+    assert dialog.request(case_id=7).captions == "soft"
+
+    _choose(dialog, RECORD, all_cycles=True)
     record = dialog.request(case_id=7)
     assert (record.kind, record.audience, record.cycle) == ("summary", "practitioner", None)
     assert record.out == tmp_path / "out" / "FAM_01-record.pdf"
     assert not dialog.captions.isEnabled()
 
+    _choose(dialog, "Session summary for the family (web page)")
+    family = dialog.request(case_id=7)
+    assert (family.kind, family.audience, family.out) == (
+        "summary", "family", tmp_path / "out" / "FAM_01-c2-summary.html")
+    _choose(dialog, "One highlight film of the chosen clips")
+    assert dialog.titles.isEnabled()
+    dialog.titles.setChecked(False)
+    reel = dialog.request(case_id=7)
+    assert (reel.kind, reel.out, reel.title_cards) == (
+        "reel", tmp_path / "out" / "FAM_01-c2-highlights.mp4", False)
 
-def test_a_cancelled_export_leaves_nothing_behind(qtbot: QtBot, tmp_path: Path) -> None:
-    build_demo(tmp_path / "ws")
-    with Workspace.open(tmp_path / "ws") as ws:
-        case = ws.case_by_code(DEMO_CASE)
+
+def test_the_chosen_clips_are_written_padded_with_their_words(
+    qtbot: QtBot, demo: Path, tmp_path: Path
+) -> None:
+    with Workspace.open(demo) as ws:
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        chosen = ws.annotations.review_moments(case.id, 1)
         dialog = ExportDialog(tmp_path / "clips", DEMO_CASE, 1)
         qtbot.addWidget(dialog)
-        dialog.what.setCurrentIndex(0)
-        dialog.captions.setCurrentIndex(2)  # burned-in words: every frame is re-encoded
+        _choose(dialog, CLIPS, words="Words as subtitles")
+        dialog.pad.setValue(500)
+        paths = _run(qtbot, ws, dialog.request(case.id))
+        spans = [padded_span(ws.library.frame_index(m.recording_id), m.start_frame, m.end_frame,
+                             500, 500) for m in chosen]
+        assert ws.privacy.audit_log(case.id)[-1].action == "export"
+    names = [clip_name(DEMO_CASE, 1, n) for n in range(1, len(chosen) + 1)]
+    assert [p.name for p in paths] == names
+    assert sorted(p.name for p in (tmp_path / "clips").iterdir()) == names
+    for path, (first, last), moment in zip(paths, spans, chosen, strict=True):
+        with av.open(str(path)) as clip:
+            kinds = sorted(s.type for s in clip.streams)
+            frames = sum(1 for _ in clip.decode(video=0))
+        assert kinds == ["audio", "subtitle", "video"], path.name
+        assert frames == last - first + 1 > moment.frame_count, path.name
+
+
+def test_the_spreadsheet_has_one_row_per_moment(
+    qtbot: QtBot, demo: Path, tmp_path: Path
+) -> None:
+    with Workspace.open(demo) as ws:
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        (recording,) = ws.recordings(case.id)
+        moments = ws.moments(recording.id)
+        dialog = ExportDialog(tmp_path, DEMO_CASE, 1)
+        qtbot.addWidget(dialog)
+        _choose(dialog, SPREADSHEET)
+        paths = _run(qtbot, ws, dialog.request(case.id))
+    assert paths == [tmp_path / "DEMO-01-c1-moments.csv"]
+    assert list(tmp_path.iterdir()) == paths
+    with paths[0].open(encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(r["title"], int(r["start_frame"]), int(r["end_frame"]),
+             r["selected_for_review"]) for r in rows] == [
+        (m.title, m.start_frame, m.end_frame, "yes" if m.selected_for_review else "no")
+        for m in moments]
+
+
+def test_a_cancelled_export_leaves_nothing_behind(
+    qtbot: QtBot, demo: Path, tmp_path: Path
+) -> None:
+    with Workspace.open(demo) as ws:
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        exports_before = len(ws.privacy.audit_log(case.id))
+        dialog = ExportDialog(tmp_path / "clips", DEMO_CASE, 1)
+        qtbot.addWidget(dialog)
+        # Burned-in words: every frame is re-encoded, so the first clip is still being cut.
+        _choose(dialog, CLIPS, words="Words written into the picture")
         request = dialog.request(case.id)
         job = Job(lambda progress, cancel: run_export(ws, request, progress=progress,
                                                       cancel=cancel))
-        job.progressed.connect(lambda done, total: job.cancel())
-        with qtbot.waitSignal(job.cancelled, timeout=60_000):
+        progressed: list[int] = []
+
+        def cancel_halfway_through_the_first_clip(done: int, total: int) -> None:
+            progressed.append(done)
+            if done >= total // 6:  # three clips: half of the first one is written
+                job.cancel()
+
+        job.progressed.connect(cancel_halfway_through_the_first_clip)
+        with qtbot.assertNotEmitted(job.succeeded), \
+                qtbot.waitSignals([job.cancelled, job.finished], timeout=30_000):
             job.start()
-        qtbot.waitSignal(job.finished, timeout=10_000)
-        job.wait()
+        assert len(ws.privacy.audit_log(case.id)) == exports_before
+    assert progressed, "the export never started, so the cancel proved nothing"
     folder = tmp_path / "clips"
     left = [p.name for p in folder.iterdir()] if folder.exists() else []
     assert left == []

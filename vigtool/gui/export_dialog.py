@@ -3,12 +3,15 @@
 The choices are described in a practitioner's words ("Clips for the review",
 "Session summary for the family"); the work runs off the GUI thread with a
 progress bar and Cancel, and a cancel leaves no partial file.
-GUI thread only.
+Each combo box item carries its typed value as item data, so what the dialog
+asks for never depends on the order of the items. GUI thread only.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal, cast
 
 from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices
@@ -27,22 +30,71 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vigtool.exports.naming import reel_name, safe_code
+from vigtool.exports.naming import file_name, reel_name
 from vigtool.exports.request import ExportKind, ExportRequest
 
-# (kind, audience, label, file suffix or "" for a folder)
-CHOICES: tuple[tuple[ExportKind, str, str, str], ...] = (
-    ("clips", "family", "Clips chosen for the review (MP4 with sound)", ""),
-    ("reel", "family", "One highlight film of the chosen clips", ".mp4"),
-    ("stills", "family", "Stills of the chosen clips, with their words", ""),
-    ("summary", "family", "Session summary for the family (PDF)", ".pdf"),
-    ("summary", "family", "Session summary for the family (web page)", ".html"),
-    ("summary", "practitioner", "Practitioner's record (PDF)", ".pdf"),
-    ("csv", "practitioner", "Moments as a spreadsheet (CSV)", ".csv"),
-    ("json", "practitioner", "Everything as data (JSON)", ".json"),
-    ("eaf", "practitioner", "ELAN annotation file (.eaf)", ""),
-    ("vtt", "practitioner", "Subtitles of the moments (WebVTT)", ""),
+Audience = Literal["family", "practitioner"]
+Captions = Literal["none", "soft", "burn"]
+
+
+@dataclass(frozen=True)
+class ExportChoice:
+    """One thing the dialog can make, as the practitioner reads it in the list."""
+
+    kind: ExportKind
+    audience: Audience
+    label: str
+    suffix: str = ""  # the file's suffix; "" writes files into the chosen folder
+
+
+CHOICES: tuple[ExportChoice, ...] = (
+    ExportChoice("clips", "family", "Clips chosen for the review (MP4 with sound)"),
+    ExportChoice("reel", "family", "One highlight film of the chosen clips", ".mp4"),
+    ExportChoice("stills", "family", "Stills of the chosen clips, with their words"),
+    ExportChoice("summary", "family", "Session summary for the family (PDF)", ".pdf"),
+    ExportChoice("summary", "family", "Session summary for the family (web page)", ".html"),
+    ExportChoice("summary", "practitioner", "Practitioner's record (PDF)", ".pdf"),
+    ExportChoice("csv", "practitioner", "Moments as a spreadsheet (CSV)", ".csv"),
+    ExportChoice("json", "practitioner", "Everything as data (JSON)", ".json"),
+    ExportChoice("eaf", "practitioner", "ELAN annotation file (.eaf)"),
+    ExportChoice("vtt", "practitioner", "Subtitles of the moments (WebVTT)"),
 )
+
+CAPTION_CHOICES: tuple[tuple[str, Captions], ...] = (
+    ("No words on the clips", "none"),
+    ("Words as subtitles", "soft"),
+    ("Words written into the picture", "burn"),
+)
+
+
+@dataclass(frozen=True)
+class ExportOptions:
+    """Everything chosen in the dialog, before it becomes a request for one case."""
+
+    choice: ExportChoice
+    cycle: int | None  # None: every cycle of the case
+    folder: Path
+    captions: Captions = "none"
+    pad_ms: int = 0
+    fade_ms: int = 0
+    title_cards: bool = True
+
+    def output(self, case_code: str) -> Path:
+        """Where the export goes: named by case code and cycle, never by a family's name."""
+        choice = self.choice
+        if choice.kind == "reel":
+            return self.folder / reel_name(case_code, self.cycle)
+        if not choice.suffix:
+            return self.folder
+        return self.folder / file_name(case_code, self.cycle, choice.kind, choice.suffix,
+                                       audience=choice.audience)
+
+    def request(self, case_id: int, case_code: str) -> ExportRequest:
+        return ExportRequest(
+            kind=self.choice.kind, case_id=case_id, cycle=self.cycle,
+            out=self.output(case_code), captions=self.captions, pad_ms=self.pad_ms,
+            fade_ms=self.fade_ms, title_cards=self.title_cards, audience=self.choice.audience,
+        )
 
 
 class ExportDialog(QDialog):
@@ -51,18 +103,18 @@ class ExportDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle(f"Export · {case_code} cycle {cycle}")
         self._case_code = case_code
-        self._cycle = cycle
         form = QFormLayout(self)
         self.what = QComboBox()
-        for _, _, label, _ in CHOICES:
-            self.what.addItem(label)
+        for choice in CHOICES:
+            self.what.addItem(choice.label, userData=choice)
         form.addRow("Make", self.what)
         self.scope = QComboBox()
-        self.scope.addItems([f"Cycle {cycle}", "All cycles"])
+        self.scope.addItem(f"Cycle {cycle}", userData=cycle)
+        self.scope.addItem("All cycles", userData=None)
         form.addRow("From", self.scope)
         self.captions = QComboBox()
-        self.captions.addItems(["No words on the clips", "Words as subtitles",
-                                "Words written into the picture"])
+        for label, captions in CAPTION_CHOICES:
+            self.captions.addItem(label, userData=captions)
         form.addRow("Clip words", self.captions)
         self.pad = QSpinBox()
         self.pad.setRange(0, 5000)
@@ -101,32 +153,33 @@ class ExportDialog(QDialog):
         if folder:
             self.folder.setText(folder)
 
+    @property
+    def choice(self) -> ExportChoice:
+        """What is chosen under "Make"."""
+        choice = self.what.currentData()
+        assert isinstance(choice, ExportChoice)
+        return choice
+
     def _update_options(self) -> None:
-        kind = CHOICES[self.what.currentIndex()][0]
+        kind = self.choice.kind
         for widget in (self.captions, self.pad, self.fade):
             widget.setEnabled(kind == "clips")
         self.titles.setEnabled(kind == "reel")
 
-    def request(self, case_id: int) -> ExportRequest:
-        kind, audience, _, suffix = CHOICES[self.what.currentIndex()]
-        cycle = self._cycle if self.scope.currentIndex() == 0 else None
-        folder = Path(self.folder.text()).expanduser()
-        if kind == "reel":
-            out = folder / reel_name(self._case_code, cycle)
-        elif suffix:
-            stem = f"{safe_code(self._case_code)}{f'-c{cycle}' if cycle else ''}"
-            label = "record" if audience == "practitioner" and kind == "summary" else kind
-            out = folder / f"{stem}-{label}{suffix}"
-        else:
-            out = folder
-        captions = ("none", "soft", "burn")[self.captions.currentIndex()]
-        return ExportRequest(
-            kind=kind, case_id=case_id, cycle=cycle, out=out,
-            captions=captions,  # type: ignore[arg-type]
-            pad_ms=self.pad.value(), fade_ms=self.fade.value(),
+    def options(self) -> ExportOptions:
+        """What the dialog shows now, as one value."""
+        return ExportOptions(
+            choice=self.choice,
+            cycle=cast("int | None", self.scope.currentData()),
+            folder=Path(self.folder.text()).expanduser(),
+            captions=cast(Captions, self.captions.currentData()),
+            pad_ms=self.pad.value(),
+            fade_ms=self.fade.value(),
             title_cards=self.titles.isChecked(),
-            audience=audience,  # type: ignore[arg-type]
         )
+
+    def request(self, case_id: int) -> ExportRequest:
+        return self.options().request(case_id, self._case_code)
 
 
 def reveal(path: Path) -> None:

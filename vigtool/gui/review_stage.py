@@ -31,6 +31,8 @@ class ReviewStage(QWidget):
         self.count = QLabel()
         self.count.setObjectName("reviewClipCount")
         self.surface = VideoSurface()
+        self._question = ""
+        self._notice = ""
         header = QHBoxLayout()
         header.addWidget(self.title, 1)
         header.addWidget(self.count, 0, Qt.AlignmentFlag.AlignBottom)
@@ -69,3 +71,23 @@ class ReviewStage(QWidget):
 
     def show_playing(self, playing: bool) -> None:
         self.play_button.setText(_("Pause") if playing else _("Play"))
+
+    def show_question(self, text: str) -> None:
+        """The question over the paused clip, in large words; "" takes it away."""
+        self._question = text
+        self.surface.set_overlay(text)
+
+    @property
+    def question(self) -> str:
+        """The question the parent is being asked now ("" while a clip plays)."""
+        return self._question
+
+    def show_notice(self, text: str) -> None:
+        """Words in place of the picture: nothing to show, or a problem playing it."""
+        self._notice = text
+        self.surface.show_message(text)
+
+    @property
+    def notice(self) -> str:
+        """The words shown in place of the picture ("" once a picture is showing)."""
+        return "" if self.surface.has_image() else self._notice

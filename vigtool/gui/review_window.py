@@ -41,7 +41,7 @@ class ReviewWindow(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(review_stylesheet())
         self.workspace = workspace
-        case = workspace.case(case_id)
+        case = workspace.caseload.case(case_id)
         self.setWindowTitle(f"Shared review · {case.code} cycle {cycle} · vigtool")
         self.plan: tuple[ReviewItem, ...] = review_plan(workspace, case_id, cycle)
         self.index = -1
@@ -80,7 +80,7 @@ class ReviewWindow(QWidget):
         self.stage.slower.connect(self._toggle_slower)
         self.player.playingChanged.connect(self.stage.show_playing)
         self.player.spanFinished.connect(self._clip_finished)
-        self.player.problem.connect(self.stage.surface.show_message)
+        self.player.problem.connect(self.stage.show_notice)
         self.notes.closingRequested.connect(self.show_closing)
         self.notes.galleryRequested.connect(self.show_gallery)
         self.notes.secondScreenToggled.connect(self.set_second_screen)
@@ -92,7 +92,7 @@ class ReviewWindow(QWidget):
         if self.plan:
             self.go(0)
         else:
-            self.stage.surface.show_message(NOTHING_CHOSEN)
+            self.stage.show_notice(NOTHING_CHOSEN)
             self.stage.show_clip(0, 0, "")
             for button in (self.stage.play_button, self.stage.replay_button,
                            self.stage.slower_button, self.stage.next_button):
@@ -131,8 +131,8 @@ class ReviewWindow(QWidget):
         if self._stage_window is None:
             self.pages.setCurrentWidget(self.stage_slot)
         if self._open_recording != item.recording.id:
-            self.player.open(self.workspace.media_path(item.recording),
-                             self.workspace.frame_index(item.recording.id),
+            self.player.open(self.workspace.library.media_path(item.recording),
+                             self.workspace.library.frame_index(item.recording.id),
                              item.recording.width, item.recording.height)
             self._open_recording = item.recording.id
         self.stage.show_clip(index + 1, len(self.plan), item.title)
@@ -150,14 +150,14 @@ class ReviewWindow(QWidget):
         frame = self.player.frame
         start_frame, end_frame = item.moment.start_frame, item.moment.end_frame
         start = frame if start_frame <= frame < end_frame else start_frame
-        self.stage.surface.set_overlay("")
+        self.stage.show_question("")
         self.player.play_span(start, end_frame)
 
     def replay(self) -> None:
         item = self.current
         if item is None:
             return
-        self.stage.surface.set_overlay("")
+        self.stage.show_question("")
         self.player.play_span(item.moment.start_frame, item.moment.end_frame)
 
     def _clip_finished(self, _frame: int) -> None:
@@ -165,7 +165,7 @@ class ReviewWindow(QWidget):
         if item is None:
             return
         self.player.seek(item.pause_frame)
-        self.stage.surface.set_overlay(_(item.prompt))  # a typed question passes unchanged
+        self.stage.show_question(_(item.prompt))  # a typed question passes unchanged
 
     def _toggle_slower(self) -> None:
         self.player.set_rate(SLOW_RATE if self.stage.slower_button.isChecked() else 1.0)
