@@ -166,3 +166,15 @@ def test_timeline_follows_the_model_and_a_drag_is_one_undo_step(
     assert win.timeline.shown_moments()[0].end_frame == 40
     ws.delete_moment(moment.id)
     assert win.timeline.shown_moments() == ()
+
+
+def test_the_first_window_fits_a_laptop_screen(
+    window: tuple[MainWindow, Workspace, int]
+) -> None:
+    """With no remembered size, a screen smaller than the roomy default is used whole."""
+    win, _, _ = window
+    screen = win.screen().availableGeometry()
+    assert screen.width() < 1500  # the offscreen screen is laptop-sized
+    assert win.isMaximized()
+    assert win.minimumSizeHint().width() <= 1280
+    assert win.minimumSizeHint().height() <= 720

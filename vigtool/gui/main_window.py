@@ -476,11 +476,20 @@ class MainWindow(QMainWindow):
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1440, 900)
+            self._first_size()
         for splitter in (self.top, self.main):
             state = self.settings.value(f"window/{splitter.objectName()}")
             if isinstance(state, QByteArray):
                 splitter.restoreState(state)
+
+    def _first_size(self) -> None:
+        """A laptop screen is used whole; a large one gets a roomy window in its middle."""
+        screen = self.screen().availableGeometry()
+        if screen.width() < 1500 or screen.height() < 960:
+            self.setWindowState(Qt.WindowState.WindowMaximized)
+            return
+        self.resize(1440, 900)
+        self.move(screen.center() - self.rect().center())
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.settings.setValue("window/geometry", self.saveGeometry())
