@@ -315,3 +315,59 @@ def test_review_numbers_run_across_the_recordings_of_a_case_and_cycle(
     assert orders() == [1, 2, 3, 1]
     ws.annotations.choose_for_review(a.id, True)  # already chosen: nothing changes
     assert orders() == [1, 2, 3, 1]
+
+
+def test_a_moments_still_is_set_moved_captioned_and_removed_in_undoable_steps(
+    imported: tuple[Workspace, int]
+) -> None:
+    ws, rec = imported
+    moment = ws.add_moment(rec, start_frame=10, end_frame=20)
+    with pytest.raises(InvalidEdit, match="outside this moment"):
+        ws.annotations.set_still(moment.id, 25)
+    still = ws.annotations.set_still(moment.id, 12)
+    ws.annotations.update_still(still.id, caption="You waited, and she smiled back.")
+    moved = ws.annotations.set_still(moment.id, 18)  # the same still moves, caption kept
+    assert (moved.id, moved.frame, moved.caption) == (still.id, 18,
+                                                      "You waited, and she smiled back.")
+    assert [s.id for s in ws.annotations.stills_in(moment)] == [still.id]
+    ws.undo()
+    assert ws.annotations.stills_in(moment)[0].frame == 12
+    ws.annotations.delete_still(still.id)
+    assert ws.annotations.stills_in(moment) == []
+    assert ws.undo_name == "Delete Still"
+    ws.undo()
+    assert ws.annotations.stills_in(moment)[0].caption == "You waited, and she smiled back."
+
+
+def test_a_review_place_moves_a_clip_and_never_repeats_a_number(
+    imported: tuple[Workspace, int]
+) -> None:
+    ws, rec = imported
+    moments = [ws.add_moment(rec, start_frame=n * 5, end_frame=n * 5 + 3) for n in range(4)]
+    for m in moments:
+        ws.annotations.choose_for_review(m.id, True)
+    ws.annotations.set_review_order(moments[3].id, 1)
+    order = [m.id for m in ws.annotations.review_moments(ws.library.recording(rec).case_id)]
+    assert order == [moments[3].id, moments[0].id, moments[1].id, moments[2].id]
+    assert [ws.annotations.moment(i).review_order for i in order] == [1, 2, 3, 4]
+    ws.annotations.set_review_order(moments[3].id, 99)  # past the end: last
+    assert ws.annotations.moment(moments[3].id).review_order == 4
+    ws.annotations.choose_for_review(moments[0].id, False)
+    with pytest.raises(InvalidEdit, match="choose the moment"):
+        ws.annotations.set_review_order(moments[0].id, 1)
+
+
+def test_the_childs_name_pronoun_and_filming_date_are_checked(
+    workspace: Workspace, small_video: VideoTruth
+) -> None:
+    case = workspace.add_case("FAM-02", child_name=" Amira ", pronoun="She")
+    assert (case.child_name, case.pronoun) == ("Amira", "she")
+    with pytest.raises(InvalidEdit, match="pronoun"):
+        workspace.update_case(case.id, pronoun="it")
+    with pytest.raises(InvalidEdit, match="not a date"):
+        workspace.import_recording(case.id, path=small_video.path, filmed_on="last Tuesday")
+    rec = workspace.import_recording(case.id, path=small_video.path, filmed_on="2026-11-29")
+    assert rec.filmed_on == "2026-11-29"
+    assert workspace.library.set_filmed_on(rec.id, None).filmed_on is None
+    workspace.undo()
+    assert workspace.library.recording(rec.id).filmed_on == "2026-11-29"

@@ -28,12 +28,21 @@ class RecordingStatus(StrEnum):
     PURGED = "purged"
 
 
+PRONOUNS = ("she", "he", "they")
+"""How suggested wording speaks of the child; "" means by name (or "your baby")."""
+
+
 @dataclass(frozen=True)
 class Case:
+    """A family, by pseudonym. ``child_name`` and ``pronoun`` only shape wording
+    for the parent; they never appear in a file name or an export's name."""
+
     id: int
     code: str
     helping_question: str
     created_at: str
+    child_name: str = ""
+    pronoun: str = ""
 
 
 @dataclass(frozen=True)
@@ -64,6 +73,7 @@ class Recording:
     audio_codec: str
     status: RecordingStatus
     imported_at: str
+    filmed_on: str | None = None  # ISO date, when known
 
 
 @dataclass(frozen=True)

@@ -116,6 +116,18 @@ def _initial(db: Database) -> None:
         db.execute(statement)
 
 
+@migrations(name="0002_family_details")
+def _family_details(db: Database) -> None:
+    """The child's first name and pronoun (for wording only, never in file names),
+    and the day a film was made."""
+    db.execute("ALTER TABLE cases ADD COLUMN child_name TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        "ALTER TABLE cases ADD COLUMN pronoun TEXT NOT NULL DEFAULT '' "
+        "CHECK (pronoun IN ('', 'she', 'he', 'they'))"
+    )
+    db.execute("ALTER TABLE recordings ADD COLUMN filmed_on TEXT")
+
+
 def known_migration_names() -> frozenset[str]:
     """Every migration this version knows (all are pending on an empty database)."""
     return frozenset(m.name for m in migrations.pending(Database(memory=True)))

@@ -157,6 +157,25 @@ class Annotations:
                     rec.update("moments", other.id, {"review_order": order})
         return self.moment(moment_id)
 
+    def set_review_order(self, moment_id: int, place: int) -> Moment:
+        """Move a chosen moment to ``place`` (1 is first) in its cycle's review.
+
+        The others shift to make room, so the order stays 1, 2, 3 with no two
+        clips sharing a number. One undo step.
+        """
+        moment = self.moment(moment_id)
+        if not moment.selected_for_review:
+            raise InvalidEdit("choose the moment for the review before giving it a place")
+        recording = self._library.recording(moment.recording_id)
+        others = [m for m in self.review_moments(recording.case_id, recording.cycle)
+                  if m.id != moment_id]
+        place = min(max(place, 1), len(others) + 1)
+        ordered = [*others[: place - 1], moment, *others[place - 1:]]
+        with self._door.edit("Reorder Review") as rec:
+            for order, item in enumerate(ordered, start=1):
+                rec.update("moments", item.id, {"review_order": order})
+        return self.moment(moment_id)
+
     def delete_moment(self, moment_id: int) -> None:
         """Delete a moment. The parent's reflections on it are kept, unlinked."""
         self.moment(moment_id)
@@ -240,6 +259,55 @@ class Annotations:
 
     def _still(self, still_id: int) -> Still:
         return fetch(self._door, Still, "stills", still_id, "still")
+
+    def set_still(self, moment_id: int, frame: int) -> Still:
+        """Make ``frame`` the moment's still: the picture its clip pauses on.
+
+        Moves the moment's first still there (keeping its caption), or adds
+        one. The frame must lie inside the moment. One undo step.
+        """
+        moment = self.moment(moment_id)
+        if not moment.start_frame <= frame <= moment.end_frame:
+            raise InvalidEdit(
+                f"frame {frame} is outside this moment (frames {moment.start_frame}-"
+                f"{moment.end_frame}); move the playhead into it first"
+            )
+        inside = self.stills_in(moment)
+        with self._door.edit("Set Still") as rec:
+            if inside:
+                still_id = inside[0].id
+                rec.update("stills", still_id, {"frame": frame})
+            else:
+                still_id = rec.insert(
+                    "stills", {"recording_id": moment.recording_id, "frame": frame, "caption": ""}
+                )
+        return self._still(still_id)
+
+    def update_still(
+        self, still_id: int, *, caption: str | Keep = KEEP, frame: int | Keep = KEEP
+    ) -> Still:
+        """Change a still's caption (the words under it) or frame; one undo step."""
+        still = self._still(still_id)
+        values: dict[str, Any] = {}
+        if not isinstance(caption, Keep):
+            values["caption"] = caption
+        if not isinstance(frame, Keep):
+            _check_span(self._library.recording(still.recording_id), frame, frame)
+            values["frame"] = frame
+        with self._door.edit("Edit Still") as rec:
+            rec.update("stills", still_id, values)
+        return self._still(still_id)
+
+    def delete_still(self, still_id: int) -> None:
+        """Remove a still; its moment pauses on its last frame again. One undo step."""
+        self._still(still_id)
+        with self._door.edit("Delete Still") as rec:
+            rec.delete("stills", still_id)
+
+    def stills_in(self, moment: Moment) -> list[Still]:
+        """The stills inside a moment, by frame (the first is where its clip pauses)."""
+        return [s for s in self.stills(moment.recording_id)
+                if moment.start_frame <= s.frame <= moment.end_frame]
 
     def stills(self, recording_id: int) -> list[Still]:
         """The recording's stills by frame."""

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from vigtool.domain.records import Case, Cycle
+from vigtool.domain.records import PRONOUNS, Case, Cycle
 from vigtool.errors import InvalidEdit, NotFound
 from vigtool.store import queries
 from vigtool.store.changes import utc_now
@@ -18,26 +18,48 @@ class Caseload:
     def __init__(self, door: Door) -> None:
         self._door = door
 
-    def add_case(self, code: str, helping_question: str = "") -> Case:
-        """A new case. ``code`` is a pseudonym (never the family's name), unique here."""
+    def add_case(
+        self,
+        code: str,
+        helping_question: str = "",
+        *,
+        child_name: str = "",
+        pronoun: str = "",
+    ) -> Case:
+        """A new case. ``code`` is a pseudonym (never the family's name), unique here.
+
+        ``child_name`` (a first name) and ``pronoun`` ("she", "he", "they" or "")
+        shape the suggested wording for the parent and nothing else.
+        """
         code = self._free_code(code, None)
         with self._door.edit("Add Case") as rec:
             case_id = rec.insert(
                 "cases",
-                {"code": code, "helping_question": helping_question, "created_at": utc_now()},
+                {"code": code, "helping_question": helping_question, "created_at": utc_now(),
+                 "child_name": child_name.strip(), "pronoun": _pronoun(pronoun)},
             )
         return self.case(case_id)
 
     def update_case(
-        self, case_id: int, *, code: str | None = None, helping_question: str | None = None
+        self,
+        case_id: int,
+        *,
+        code: str | None = None,
+        helping_question: str | None = None,
+        child_name: str | None = None,
+        pronoun: str | None = None,
     ) -> Case:
-        """Rename a case or change its helping question; one undo step."""
+        """Change any of the case's details given; one undo step."""
         self.case(case_id)
         values: dict[str, Any] = {}
         if code is not None:
             values["code"] = self._free_code(code, case_id)
         if helping_question is not None:
             values["helping_question"] = helping_question
+        if child_name is not None:
+            values["child_name"] = child_name.strip()
+        if pronoun is not None:
+            values["pronoun"] = _pronoun(pronoun)
         with self._door.edit("Edit Case") as rec:
             rec.update("cases", case_id, values)
         return self.case(case_id)
@@ -69,3 +91,10 @@ class Caseload:
     def cycles(self, case_id: int) -> list[Cycle]:
         """The case's cycles, by number (a cycle exists once a recording is imported into it)."""
         return [from_row(Cycle, r) for r in self._door.read(queries.cycles, case_id)]
+
+
+def _pronoun(pronoun: str) -> str:
+    pronoun = pronoun.strip().lower()
+    if pronoun and pronoun not in PRONOUNS:
+        raise InvalidEdit(f"the child's pronoun is one of {', '.join(PRONOUNS)} (or left empty)")
+    return pronoun

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -49,10 +50,13 @@ class Library:
         path: Path | str,
         cycle: int = 1,
         copy: bool = True,
+        filmed_on: str | None = None,
         progress: Progress = no_progress,
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> Recording:
         """Probe, index and (by default) copy a video into the workspace's ``media/``.
+
+        ``filmed_on`` is the day of filming as an ISO date ("2026-11-29"), if known.
 
         Raises DuplicateRecording (carrying the existing record) when the same
         bytes are already here, and MediaError for anything that is not a
@@ -64,6 +68,7 @@ class Library:
         self._caseload.case(case_id)
         if cycle < 1:
             raise InvalidEdit("cycles are numbered from 1")
+        filmed_on = _iso_date(filmed_on)
         check_readable_file(source)
         index = build_frame_index(source, cancel=cancel)
         probe = probe_video(source, index)
@@ -85,7 +90,7 @@ class Library:
             "frame_count": probe.frame_count, "fps": probe.fps, "vfr": int(probe.vfr),
             "width": probe.width, "height": probe.height, "rotation": probe.rotation,
             "has_audio": int(probe.has_audio), "video_codec": probe.codec,
-            "audio_codec": probe.audio_codec, "imported_at": utc_now(),
+            "audio_codec": probe.audio_codec, "imported_at": utc_now(), "filmed_on": filmed_on,
         }
         with self._door.edit("Import Recording", undoable=False) as rec:
             self._refuse_duplicate(sha, source)  # another import may have won the race
@@ -123,6 +128,13 @@ class Library:
         with self._door.edit("Locate Recording", undoable=False) as rec:
             rec.update("recordings", recording_id, {"path": str(source.resolve())})
             rec.log("relink", recording.case_id, f"recording {recording_id}")
+        return self.recording(recording_id)
+
+    def set_filmed_on(self, recording_id: int, filmed_on: str | None) -> Recording:
+        """Record the day the film was made (ISO date), or None; one undo step."""
+        self.recording(recording_id)
+        with self._door.edit("Edit Filming Date") as rec:
+            rec.update("recordings", recording_id, {"filmed_on": _iso_date(filmed_on)})
         return self.recording(recording_id)
 
     @property
@@ -186,3 +198,12 @@ class Library:
         """An exact-frame reader on the recording; the caller closes it."""
         recording = self.recording(recording_id)
         return FrameReader(self.media_path(recording), self.frame_index(recording_id), **options)
+
+
+def _iso_date(text: str | None) -> str | None:
+    if text is None or not text.strip():
+        return None
+    try:
+        return date.fromisoformat(text.strip()).isoformat()
+    except ValueError:
+        raise InvalidEdit(f"{text!r} is not a date like 2026-11-29") from None
