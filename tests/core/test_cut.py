@@ -39,6 +39,7 @@ from vigtool.media.frame_index import FrameIndex, build_frame_index
 from vigtool.media.probe import probe_video
 from vigtool.media.reader import FrameReader, to_rgb
 from vigtool.media.smartcut import AvcConfig, plan_smart, split_annexb
+from vigtool.media.textdraw import caption_strip
 from vigtool.privacy.files import TEMP_PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -255,20 +256,70 @@ def test_soft_caption_is_a_subtitle_track(
     assert cues[words] == pytest.approx(result.seconds, abs=0.002)
 
 
-def test_burnt_caption_changes_the_bottom_of_the_upright_picture(
-    clips: dict[str, tuple[VideoTruth, FrameIndex]], tmp_path: Path
+LONG_WORDS = (
+    "Mum waits while Sam reaches for the ball, and then they take turns, like a real "
+    "conversation: Sam babbles, Mum answers, and Sam smiles back at her — مرحبا — again "
+    "and again, for a long and happy minute on the rug."
+)
+
+
+@pytest.mark.parametrize("kind", [ROTATED_MOV, H264_BFRAMES])
+def test_burnt_caption_goes_below_the_upright_picture_whole(
+    clips: dict[str, tuple[VideoTruth, FrameIndex]], kind: str, tmp_path: Path
 ) -> None:
     plain, burnt = tmp_path / "plain.mp4", tmp_path / "burnt.mp4"
-    cut(clips, ROTATED_MOV, plain, smart=False)
-    words = "Mum waits, and Sam answers — مرحبا"
-    result = cut(clips, ROTATED_MOV, burnt, caption=words, caption_mode="burn")
+    cut(clips, kind, plain, smart=False)
+    result = cut(clips, kind, burnt, caption=LONG_WORDS, caption_mode="burn")
     assert not result.smart
-    for a, b in zip(upright_frames(plain), upright_frames(burnt), strict=True):
-        diff = np.abs(a.astype(np.int16) - b.astype(np.int16)).mean(axis=2)
-        height = diff.shape[0]
-        assert diff[int(height * 0.8) :].mean() > 20  # the band is drawn at the bottom
-        assert diff[: height // 2].mean() < 3  # and nowhere else
-    assert clip_numbers(burnt) == list(range(A, B + 1))
+    assert result.caption_at == "below"
+    pictures = list(upright_frames(plain))
+    height, width = pictures[0].shape[:2]
+    band = caption_strip(LONG_WORDS, width, height)
+    assert band.shape[0] % 2 == 0
+    with av.open(str(burnt)) as container:
+        stored = container.streams.video[0].codec_context
+        assert stored.width % 2 == 0
+        assert stored.height % 2 == 0
+    numbers = []
+    for a, b in zip(pictures, upright_frames(burnt), strict=True):
+        assert b.shape == (height + band.shape[0], width, 3)  # the same for every frame
+        assert np.abs(a.astype(np.int16) - b[:height]).mean() < 3  # the picture untouched
+        assert np.abs(band.astype(np.int16) - b[height:]).mean() < 4  # every word, below
+        numbers.append(read_frame_number(b[:height]))
+    assert numbers == list(range(A, B + 1))
+
+
+def test_words_over_the_picture_only_where_they_cover_nothing(tmp_path: Path) -> None:
+    """Over a letterboxed film the words lie on the black bar; over the demo film, whose
+    parent's head is near the top and baby near the bottom, they go below it."""
+    demo = ROOT / "sample_clips" / "demo" / "dyad.mp4"
+    boxed = tmp_path / "letterboxed.mp4"
+    with av.open(str(demo)) as source, av.open(str(boxed), "w") as out:
+        stream = out.add_stream("libx264", rate=25)
+        stream.width, stream.height, stream.pix_fmt = 640, 600, "yuv420p"
+        for i, frame in enumerate(source.decode(video=0)):
+            if i == 40:
+                break
+            rgb = np.pad(frame.to_ndarray(format="rgb24"), ((120, 120), (0, 0), (0, 0)))
+            out.mux(stream.encode(av.VideoFrame.from_ndarray(rgb, format="rgb24")))
+        out.mux(stream.encode(None))
+    words = "You waited, and Sam smiled."
+    over = CutOptions(caption=words, caption_mode="burn", caption_place="over")
+    index = build_frame_index(boxed)
+    result = cut_clip(boxed, index, 0, 39, tmp_path / "over.mp4", options=over)
+    assert result.caption_at == "bottom"
+    cut_clip(boxed, index, 0, 39, tmp_path / "plain.mp4", options=CutOptions(smart=False))
+    for a, b in zip(upright_frames(tmp_path / "plain.mp4"), upright_frames(tmp_path / "over.mp4"),
+                    strict=True):
+        assert b.shape == a.shape == (600, 640, 3)
+        diff = np.abs(a.astype(np.int16) - b).mean(axis=(1, 2))
+        assert diff[:480].max() < 3  # the picture (it ends at row 480) untouched
+        assert diff[480:].max() > 20  # the words are on the bar
+    demo_index = build_frame_index(demo)
+    result = cut_clip(demo, demo_index, 0, 39, tmp_path / "demo.mp4", options=over)
+    assert result.caption_at == "below"
+    with av.open(str(tmp_path / "demo.mp4")) as container:
+        assert container.streams.video[0].codec_context.height > 360
 
 
 def upright_frames(path: Path) -> Iterator[npt.NDArray[np.uint8]]:

@@ -7,6 +7,12 @@ smart-cut when nothing has to be drawn on the picture (see ``smartcut.py``);
 everything else, and any span the smart path is not sure about, is
 re-encoded with libx264.
 
+Burnt-in words are never cut and never cover a face: by default they go in a
+band added below the picture (every frame of the clip grows by the same even
+number of rows); asked to lie over the picture, they do so only where
+``caption_layout.steady_region`` finds plain background in every frame, and
+go below it otherwise.
+
 Threading: ``cut_clip`` is a long task for a worker thread; it touches no
 UI and reports through ``progress`` and ``cancel`` (see ``vigtool.jobs``).
 """
@@ -21,11 +27,13 @@ from typing import Literal, Protocol
 
 import av
 import av.container
+import numpy as np
 from av.video.stream import VideoStream
 
 from vigtool.errors import MediaError, VigtoolError
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 from vigtool.media.audiotrack import AacTrack, audio_format_of, faded, mux_in_step, span_samples
+from vigtool.media.caption_layout import Region, steady_region
 from vigtool.media.encode import (
     EncodedStream,
     Shape,
@@ -45,7 +53,7 @@ from vigtool.media.frame_index import FrameIndex
 from vigtool.media.looks import Look, fade_gain
 from vigtool.media.opening import open_video
 from vigtool.media.smartcut import SmartCutUnsafe, SmartWriter, plan_smart
-from vigtool.media.textdraw import caption_band
+from vigtool.media.textdraw import caption_band, caption_strip, layout_caption
 from vigtool.privacy.files import atomic_output
 
 
@@ -58,6 +66,10 @@ class CutOptions:
     out again; ``caption`` is the parent-facing wording, burnt into the
     picture or added as a subtitle track (``caption_mode``); ``smart`` allows
     copying whole GOPs of H.264 sources instead of re-encoding them.
+    ``caption_place`` says where burnt-in words go: ``"below"`` the picture (the
+    frame grows), or ``"over"`` it where they cover no face (below it when no
+    such place holds in every frame). ``caption_rows`` is the least height of a
+    band below (a reel gives every moment's band the height of its tallest).
     """
 
     pad_before_ms: int = 0
@@ -66,17 +78,21 @@ class CutOptions:
     caption: str | None = None
     caption_mode: Literal["burn", "soft"] = "soft"
     smart: bool = True
+    caption_place: Literal["below", "over"] = "below"
+    caption_rows: int = 0
 
 
 @dataclass(frozen=True)
 class CutResult:
-    """The clip written: its frames, whether GOPs were copied, its length in seconds."""
+    """The clip written: its frames, whether GOPs were copied, its length in seconds, and
+    where burnt-in words went ("below" the picture, over its "top" or "bottom", or None)."""
 
     path: Path
     frames: int
     smart: bool
     seconds: float
     has_audio: bool
+    caption_at: str | None = None
 
 
 def padded_span(index: FrameIndex, first: int, last: int, before_ms: int, after_ms: int
@@ -120,7 +136,7 @@ def cut_clip(
         facts = SourceFacts.read(container, stream)
         clip = _Clip(source, first, last, int(index.pts[first]) * tb, seconds, options, facts)
         with atomic_output(out) as tmp:
-            smart = False
+            smart, caption_at = False, None
             plan = plan_smart(index, first, last) if _smart_allowed(options, facts) else None
             if plan is not None:
                 try:
@@ -130,9 +146,11 @@ def cut_clip(
                 except SmartCutUnsafe:
                     stream.codec_context.flush_buffers()
             if not smart:
-                writer = _Reencoder(container, stream, index, clip)
+                writer = _Reencoder(container, stream, index, clip, cancel)
+                caption_at = writer.caption_at
                 _write(tmp, writer, clip, progress, cancel)
-    return CutResult(out, last - first + 1, smart, float(seconds), facts.audio is not None)
+    return CutResult(out, last - first + 1, smart, float(seconds), facts.audio is not None,
+                     caption_at)
 
 
 def _check_options(options: CutOptions) -> None:
@@ -142,6 +160,10 @@ def _check_options(options: CutOptions) -> None:
         raise VigtoolError("a fade cannot be shorter than nothing")
     if options.caption_mode not in ("burn", "soft"):
         raise VigtoolError(f"caption mode must be 'burn' or 'soft', not {options.caption_mode!r}")
+    if options.caption_place not in ("below", "over"):
+        raise VigtoolError(
+            f"burnt-in words go 'below' or 'over' the picture, not {options.caption_place!r}"
+        )
 
 
 def _smart_allowed(options: CutOptions, facts: SourceFacts) -> bool:
@@ -208,6 +230,7 @@ class _Reencoder:
         stream: VideoStream,
         index: FrameIndex,
         clip: _Clip,
+        cancel: CancelToken,
     ) -> None:
         self._container = container
         self._stream = stream
@@ -216,21 +239,61 @@ class _Reencoder:
         facts = clip.facts
         self._width = facts.width // 2 * 2
         self._height = facts.height // 2 * 2
-        band = None
-        if clip.options.caption and clip.options.caption_mode == "burn":
-            up_w, up_h = (
-                (self._height, self._width) if facts.turns % 2 else (self._width, self._height)
-            )
-            band = caption_band(clip.options.caption, up_w, up_h)
-        self._look = Look(self._width, self._height, band=band, turns=facts.turns)
+        self._look = Look(self._width, self._height, turns=facts.turns)
+        self.caption_at: str | None = None
+        text = (clip.options.caption or "").strip()
+        if text and clip.options.caption_mode == "burn":
+            self._look = self._caption_look(text, cancel)
         self._out: EncodedStream | None = None
+
+    def _caption_look(self, text: str, cancel: CancelToken) -> Look:
+        """The words over the picture where they cover no face in any frame, else below it."""
+        facts = self._clip.facts
+        turned = facts.turns % 2 == 1
+        up_w, up_h = (self._height, self._width) if turned else (self._width, self._height)
+        aspect = float(facts.sar or 1)
+        aspect = 1 / aspect if turned else aspect  # an upright pixel's width / height
+        shown_w = max(2, round(up_w * aspect))
+        if self._clip.options.caption_place == "over":
+            layout = layout_caption(text, shown_w, up_h)
+            if layout.fits_over:
+                place = self._free_place(layout.height + round(up_h * 0.04), up_h, cancel)
+                if place != "outside":
+                    self.caption_at = place
+                    band = caption_band(text, shown_w, up_h, where=place, pixel_aspect=aspect)
+                    return Look(self._width, self._height, band=band, turns=facts.turns)
+        self.caption_at = "below"
+        strip = caption_strip(text, up_w, up_h, pixel_aspect=aspect,
+                              min_height=self._clip.options.caption_rows)
+        return Look(self._width, self._height, turns=facts.turns, below=strip)
+
+    def _free_place(self, band_h: int, up_h: int, cancel: CancelToken) -> Region:
+        """Where a band ``band_h`` rows high covers no face in any frame of the clip.
+
+        Every frame is looked at, small: one extra decode, only for words over the picture.
+        """
+        clip, facts = self._clip, self._clip.facts
+        small_w = min(self._width, 320) // 2 * 2
+        small_h = max(2, round(self._height * small_w / self._width) // 2 * 2)
+        small_up_h = small_w if facts.turns % 2 else small_h
+        frames = shaped_span(
+            self._container, self._stream, self._index, clip.first, clip.last,
+            shape=Shape(deinterlace=facts.interlaced), sar=facts.sar, cancel=cancel,
+        )
+        pictures = (
+            np.rot90(np.asarray(frame.to_ndarray(format="rgb24", width=small_w,
+                                                 height=small_h), np.uint8), facts.turns)
+            for _, frame in frames
+        )
+        return steady_region(pictures, -(-band_h * small_up_h // up_h))
 
     def add_stream(self, out: av.container.OutputContainer) -> VideoStream:
         facts = self._clip.facts
+        width, height = self._look.size
         stream = add_h264_stream(
             out,
-            width=self._width,
-            height=self._height,
+            width=width,
+            height=height,
             time_base=Fraction(*self._index.time_base),
             rate=sensible_rate(self._stream, self._index),
             rotation=facts.rotation,

@@ -9,24 +9,22 @@ import numpy as np
 import numpy.typing as npt
 
 from vigtool.errors import VigtoolError
-from vigtool.media.textdraw import caption_band
+from vigtool.media.textdraw import caption_strip
 from vigtool.privacy.files import atomic_output, file_errors
 
 STILL_FORMATS = {".png": ".png", ".jpg": ".jpg", ".jpeg": ".jpg"}
 JPEG_QUALITY = 95
-_BAND_GROUND = (30, 31, 34)
 
 
 def with_caption(rgb: npt.NDArray[np.uint8], text: str) -> npt.NDArray[np.uint8]:
-    """The picture with its caption in a band *below* it, so no face is covered."""
+    """The picture with its caption in a band *below* it: no face covered, no word cut.
+
+    The band is as tall as the words need (see ``textdraw.layout_caption``).
+    """
     if not text.strip():
         return rgb
     height, width = rgb.shape[:2]
-    band = caption_band(text, width, height)
-    alpha = band.rgba[:, :, 3:4].astype(np.float32) / 255.0
-    ground = np.full((band.rgba.shape[0], width, 3), _BAND_GROUND, dtype=np.float32)
-    strip = band.rgba[:, :, :3].astype(np.float32) * alpha + ground * (1.0 - alpha)
-    return np.vstack([rgb, np.clip(strip + 0.5, 0, 255).astype(np.uint8)])
+    return np.vstack([rgb, caption_strip(text, width, height)])
 
 
 def write_still(rgb: npt.NDArray[np.uint8], out: Path) -> None:
