@@ -1,13 +1,16 @@
-"""Benchmark clip export (smart cut, full re-encode) and reels against the ffmpeg command line.
+"""Benchmark exports (one clip, and everything for a session) against the ffmpeg command line.
 
 Run from the repository root::
 
-    .venv/bin/python -m benchmarks.bench_export             # ~2 minutes (+ ~1 min the first time)
+    .venv/bin/python -m benchmarks.bench_export             # ~6 minutes (+ ~1 min the first time)
     .venv/bin/python -m benchmarks.bench_export --repeats 1 # quicker, noisier
     .venv/bin/python -m benchmarks.bench_export --json      # JSON on stdout, the table on stderr
 
-The baseline is ``ffmpeg -ss S -i IN -t 10 -c:v libx264 -preset veryfast -c:a aac OUT``
-on the same file, in the same run, taking turns with vigtool, median of the
+One clip: ``ffmpeg -ss S -i IN -t 10 -c:v libx264 -preset veryfast -c:a aac OUT``.
+The session's set (five 10 s moments as clips, the highlight reel with title
+cards, the stills) against ffmpeg re-encoding the same five clips and a reel
+of the same five moments (``concat``, no title cards) with ``-preset
+veryfast``. Same file, same run, taking turns with vigtool, median of the
 repeats. /usr/bin/ffmpeg is installed for benchmarking only: vigtool never
 calls it. See README.md here for what each row measures.
 """
@@ -24,16 +27,18 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
 from benchmarks.synth import ClipSpec, ensure_clip
+from vigtool.exports.media_exports import cut_clips, export_reel, write_stills
 from vigtool.media.cut import CutOptions, cut_clip
 from vigtool.media.frame_index import FrameIndex, build_frame_index
-from vigtool.media.reel import ReelSegment, make_reel
 from vigtool.media.smartcut import plan_smart
+from vigtool.workspace import Workspace
 
 MEDIA_DIR: Final = Path(__file__).resolve().parent / ".media"
 FFMPEG: Final = "/usr/bin/ffmpeg"
@@ -46,9 +51,10 @@ SOURCE: Final = ClipSpec(
 FPS: Final = 30
 START_FRAME: Final = 615  # 20.5 s: half a GOP into one, as a tagged moment usually is
 CLIP_FRAMES: Final = 300  # 10 s
-REEL_STARTS: Final = (95, 700, 1390)  # three 10 s moments, none on a keyframe
+SET_STARTS: Final = (95, 415, 700, 1045, 1390)  # five 10 s moments, none on a keyframe
 SMART_GOAL: Final = 0.3
 FULL_GOAL: Final = 1.2
+SET_GOAL: Final = 0.3
 
 
 @dataclass
@@ -94,9 +100,12 @@ def main(argv: list[str] | None = None) -> int:
 def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
     last = START_FRAME + CLIP_FRAMES - 1
     plan = plan_smart(index, START_FRAME, last)
-    timings: dict[str, list[float]] = {"smart": [], "full": [], "ffmpeg": [], "reel": []}
+    timings: dict[str, list[float]] = {
+        "smart": [], "full": [], "ffmpeg": [], "set": [], "set_reel": [], "ffmpeg_set": [],
+        "ffmpeg_reel": []}
     checks: list[dict[str, Any]] = []
-    with tempfile.TemporaryDirectory(prefix="vigtool-bench-export-") as tmp:
+    with tempfile.TemporaryDirectory(prefix="vigtool-bench-export-") as tmp, \
+            _session_workspace(source, Path(tmp) / "ws") as (ws, case_id):
         folder = Path(tmp)
 
         def smart() -> None:
@@ -117,12 +126,33 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
                 check=True,
             )
 
-        def reel() -> None:
-            segments = [
-                ReelSegment(source, index, s, s + CLIP_FRAMES - 1, f"Moment {i + 1}", None)
-                for i, s in enumerate(REEL_STARTS)
-            ]
-            make_reel(segments, folder / "reel.mp4")
+        def whole_set() -> None:
+            out = folder / "set"
+            shutil.rmtree(out, ignore_errors=True)
+            began = time.perf_counter()
+            clips = cut_clips(ws, case_id, 1, out)
+            reel_began = time.perf_counter()
+            reel = export_reel(ws, case_id, 1, out / "reel.mp4", clips=clips)
+            timings["set_reel"].append(time.perf_counter() - reel_began)
+            stills = write_stills(ws, case_id, 1, out)
+            timings["set"].append(time.perf_counter() - began)
+            checks.append(_check("the reel was joined from the clips", reel.copied, reel.reason))
+            checks.append(_check("every clip took the smart path",
+                                 all(c.result.smart for c in clips), ""))
+            checks.append(_check("five stills", len(stills) == len(SET_STARTS), ""))
+            made = build_frame_index(reel.path)
+            cards = made.frame_count - len(SET_STARTS) * CLIP_FRAMES
+            checks.append(_check("the reel holds every moment's frames and a card before each",
+                                 cards >= 3 * len(SET_STARTS), f"{cards} card frames"))
+
+        def ffmpeg_set() -> None:
+            began = time.perf_counter()
+            for n, start in enumerate(SET_STARTS):
+                _ffmpeg_clip(source, start, folder / f"ffmpeg-set-{n}.mp4")
+            reel_began = time.perf_counter()
+            _ffmpeg_reel(source, folder / "ffmpeg-reel.mp4")
+            timings["ffmpeg_reel"].append(time.perf_counter() - reel_began)
+            timings["ffmpeg_set"].append(time.perf_counter() - began)
 
         runs: list[tuple[str, Callable[[], None]]] = [
             ("smart", smart), ("ffmpeg", ffmpeg), ("full", full)
@@ -131,7 +161,9 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
             order = runs[round_ % len(runs):] + runs[: round_ % len(runs)]  # take turns first
             for name, run in order:
                 timings[name].append(_timed(run))
-        timings["reel"].append(_timed(reel))
+            pair = [whole_set, ffmpeg_set] if round_ % 2 == 0 else [ffmpeg_set, whole_set]
+            for run in pair:
+                run()
         for name in ("smart", "full"):
             made = build_frame_index(folder / f"{name}.mp4")
             checks.append(_check(f"{name} clip has {CLIP_FRAMES} frames",
@@ -141,8 +173,9 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
         _row("smart cut, 10 s of 1080p", med["smart"], med["ffmpeg"], SMART_GOAL),
         _row("full re-encode, 10 s of 1080p", med["full"], med["ffmpeg"], FULL_GOAL),
         Row("ffmpeg CLI baseline (veryfast)", med["ffmpeg"], None, None, "", None),
-        Row("reel: 3 cards + 3 x 10 s", med["reel"], 3 * med["ffmpeg"],
-            round(med["reel"] / (3 * med["ffmpeg"]), 2), "info (vs 3 baselines)", None),
+        _row("session set: 5 clips+reel+stills", med["set"], med["ffmpeg_set"], SET_GOAL),
+        Row("  of which the reel (joined)", med["set_reel"], med["ffmpeg_reel"],
+            round(med["set_reel"] / med["ffmpeg_reel"], 2), "info", None),
     ]
     checks_ok = all(c["ok"] for c in checks)
     return {
@@ -161,6 +194,45 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
         "goals_met": all(r.passed is not False for r in rows),
         "checks_ok": checks_ok,
     }
+
+
+@contextmanager
+def _session_workspace(source: Path, root: Path) -> Iterator[tuple[Workspace, int]]:
+    """A workspace with the source (not copied) and five 10 s moments chosen for review,
+    each with a still in its middle (set up untimed, as in the app before an export)."""
+    with Workspace.open(root) as ws:
+        case = ws.add_case("BENCH-01")
+        recording = ws.library.import_recording(case.id, path=source, copy=False)
+        for n, start in enumerate(SET_STARTS, start=1):
+            moment = ws.add_moment(recording.id, start_frame=start,
+                                   end_frame=start + CLIP_FRAMES - 1, title=f"Moment {n}")
+            ws.annotations.choose_for_review(moment.id, True)
+            ws.annotations.set_still(moment.id, start + CLIP_FRAMES // 2)
+        yield ws, case.id
+
+
+def _ffmpeg_clip(source: Path, start: int, out: Path) -> None:
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-y", "-ss", f"{start / FPS:.3f}", "-i", str(source),
+         "-t", f"{CLIP_FRAMES / FPS:.3f}", "-c:v", "libx264", "-preset", "veryfast",
+         "-c:a", "aac", str(out)],
+        check=True,
+    )
+
+
+def _ffmpeg_reel(source: Path, out: Path) -> None:
+    """The five moments re-encoded into one file (concat filter; no title cards)."""
+    inputs: list[str] = []
+    for start in SET_STARTS:
+        inputs += ["-ss", f"{start / FPS:.3f}", "-t", f"{CLIP_FRAMES / FPS:.3f}",
+                   "-i", str(source)]
+    streams = "".join(f"[{n}:v][{n}:a]" for n in range(len(SET_STARTS)))
+    graph = f"{streams}concat=n={len(SET_STARTS)}:v=1:a=1[v][a]"
+    subprocess.run(
+        [FFMPEG, "-v", "error", "-y", *inputs, "-filter_complex", graph, "-map", "[v]",
+         "-map", "[a]", "-c:v", "libx264", "-preset", "veryfast", "-c:a", "aac", str(out)],
+        check=True,
+    )
 
 
 def _timed(run: Callable[[], None]) -> float:

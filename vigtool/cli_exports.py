@@ -2,12 +2,14 @@
 
 Each opens the workspace, finds the case, runs one core export with a
 progress line on the terminal, and prints where the result went. Errors are
-VigtoolErrors, which cli.main turns into one ``error: ...`` line.
+VigtoolErrors, which cli.main turns into one ``error: ...`` line. An export
+that would replace files refuses (one line) unless given ``--force``.
 """
 
 from __future__ import annotations
 
 import argparse
+import re
 from pathlib import Path
 
 from vigtool.errors import VigtoolError
@@ -24,17 +26,25 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--out", type=Path, required=True)
     p.add_argument("--no-smart", action="store_true", help="re-encode everything")
 
-    p = sub.add_parser("export", help="export a case: clips, reel, stills, summary or data")
-    p.add_argument("kind", choices=EXPORT_KINDS)
+    p = sub.add_parser(
+        "export", help="export a case: everything for a session, clips, reel, stills, "
+        "summary or data")
+    p.add_argument("kind", choices=EXPORT_KINDS,
+                   help="session: the chosen clips, the highlight reel, the stills, the "
+                   "family summary and the practitioner's record, in one folder")
     p.add_argument("--workspace", type=Path, required=True)
     p.add_argument("--case", required=True, metavar="CODE")
-    p.add_argument("--cycle", type=int)
+    p.add_argument("--cycle", type=int, help="one cycle (session: default the latest)")
     p.add_argument("--out", type=Path, required=True,
-                   help="a folder for clips/stills/eaf, else a file")
+                   help="session: the folder to put the case-and-cycle folder in; a folder "
+                   "for clips/stills/eaf, else a file")
+    p.add_argument("--force", action="store_true", help="replace files already there")
     p.add_argument("--captions", choices=("none", "soft", "burn"), default="none",
                    help="clips: the strengths wording as subtitles or burned in")
-    p.add_argument("--pad", type=int, default=0, metavar="MS", help="clips: time added each side")
-    p.add_argument("--fade", type=int, default=0, metavar="MS", help="clips: fade in and out")
+    p.add_argument("--pad", type=milliseconds, default=0, metavar="TIME",
+                   help="clips: time added each side, in ms (500) or seconds (0.5s)")
+    p.add_argument("--fade", type=milliseconds, default=0, metavar="TIME",
+                   help="clips: fade in and out, in ms (300) or seconds (0.3s)")
     p.add_argument("--all", action="store_true", help="clips: every moment, not just chosen")
     p.add_argument("--no-titles", action="store_true", help="reel: no title cards")
     p.add_argument("--audience", choices=("family", "practitioner"), default="family",
@@ -46,6 +56,20 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--case", required=True, metavar="CODE")
     p.add_argument("--video", type=Path, required=True)
     p.add_argument("--cycle", type=int, default=1)
+
+
+_TIME = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*")
+
+
+def milliseconds(text: str) -> int:
+    """``500`` or ``500ms`` is 500 ms; ``0.5s`` is 500 ms (argparse type)."""
+    match = _TIME.fullmatch(text)
+    if match is None:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a time: write 500 (ms) or 0.5s")
+    value, unit = float(match.group(1)), match.group(2)
+    if unit != "s" and not value.is_integer():
+        raise argparse.ArgumentTypeError(f"{text!r}: milliseconds are whole; or write 0.5s")
+    return round(value * 1000) if unit == "s" else int(value)
 
 
 def run_cut(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
@@ -71,11 +95,23 @@ def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-un
 
     with _open(args.workspace) as ws:
         case = ws.caseload.case_by_code(args.case)
+        cycle = args.cycle
+        if args.kind == "session" and cycle is None:
+            cycles = ws.caseload.cycles(case.id)
+            if not cycles:
+                raise VigtoolError(f"case {case.code} has no recordings yet")
+            cycle = max(c.number for c in cycles)
         request = ExportRequest(
-            kind=args.kind, case_id=case.id, cycle=args.cycle, out=args.out,
+            kind=args.kind, case_id=case.id, cycle=cycle, out=args.out,
             captions=args.captions, pad_ms=args.pad, fade_ms=args.fade, everything=args.all,
             title_cards=not args.no_titles, audience=args.audience,
         )
+        replaced = request.replaced_files(case.code)
+        if replaced and not args.force:
+            where = replaced[0].parent
+            raise VigtoolError(
+                f"{len(replaced)} file{'s' if len(replaced) != 1 else ''} in {where} would be "
+                f"replaced (e.g. {replaced[0].name}); add --force to replace them")
         written = run_export(ws, request, pdf_writer=_pdf_writer(request), progress=progress)
     for path in written:
         print(path)
@@ -84,7 +120,8 @@ def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-un
 
 def _pdf_writer(request: ExportRequest) -> PdfWriter | None:
     """Qt's PDF writer, loaded only for a PDF summary (it starts a headless Qt)."""
-    if request.kind != "summary" or request.out.suffix.lower() != ".pdf":
+    pdf_summary = request.kind == "summary" and request.out.suffix.lower() == ".pdf"
+    if not pdf_summary and request.kind != "session":
         return None
     from vigtool.gui.pdf import html_to_pdf
 

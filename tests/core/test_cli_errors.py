@@ -366,3 +366,47 @@ def test_frame_png_is_a_real_png(tmp_path: Path, clip: VideoTruth) -> None:
     run = run_cli(["frame", clip.path, "--frame", "0", "--out", out], cwd=tmp_path)
     assert run.code == 0, run.stderr
     assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
+
+
+# -- exporting over earlier exports ---------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def demo_workspace(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from vigtool.demo import build_demo
+
+    root = tmp_path_factory.mktemp("demo") / "ws"
+    build_demo(root)
+    return root
+
+
+def test_export_session_refuses_to_replace_files_unless_forced(
+    tmp_path: Path, demo_workspace: Path
+) -> None:
+    args = ["export", "session", "--workspace", demo_workspace, "--case", "DEMO-01",
+            "--out", tmp_path / "out", "--pad", "0.5s"]
+    first = run_cli(args, cwd=tmp_path)
+    assert first.code == 0, first.stderr
+    folder = tmp_path / "out" / "DEMO-01-c1"
+    written = sorted(p.name for p in folder.iterdir())
+    assert len(written) == 9
+    assert first.stdout.splitlines() == [str(folder / name) for name in written]
+    before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
+
+    again = run_cli(args, cwd=tmp_path)
+    assert_one_error_line(again, "9 files", str(folder), "would be replaced", "--force")
+    assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
+
+    forced = run_cli([*args, "--force"], cwd=tmp_path)
+    assert forced.code == 0, forced.stderr
+    assert sorted(p.name for p in folder.iterdir()) == written
+    assert all(p.stat().st_mtime_ns > before[p.name] for p in folder.iterdir())
+    assert_no_partial_files(tmp_path / "out")
+
+
+@pytest.mark.parametrize(("pad", "mentions"), [("half", ["half", "0.5s"]),
+                                               ("0.5", ["milliseconds are whole"])])
+def test_a_time_that_is_not_one_is_one_line(tmp_path: Path, pad: str, mentions: list[str]) -> None:
+    run = run_cli(["export", "clips", "--workspace", tmp_path, "--case", "X", "--out",
+                   tmp_path / "o", "--pad", pad], cwd=tmp_path)
+    assert_one_error_line(run, "--pad", *mentions)

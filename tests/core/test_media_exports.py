@@ -13,8 +13,9 @@ from sample_clips.pattern import read_frame_number
 from vigtool import Workspace
 from vigtool.demo import DEMO_CASE, build_demo
 from vigtool.errors import VigtoolError
-from vigtool.exports.media_exports import export_clips, export_reel, export_stills
+from vigtool.exports.media_exports import cut_clips, export_clips, export_reel, export_stills
 from vigtool.exports.request import ExportRequest, run_export
+from vigtool.media.cut import CutOptions
 from vigtool.media.reader import to_rgb
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -75,8 +76,36 @@ def test_reel_joins_the_chosen_moments_in_order(demo: Path, tmp_path: Path) -> N
     with Workspace.open(demo) as ws:
         case = ws.caseload.case_by_code(DEMO_CASE)
         chosen = ws.annotations.review_moments(case.id, 1)
-        out = export_reel(ws, case.id, 1, tmp_path / "reel.mp4", title_cards=False)
+        out = export_reel(ws, case.id, 1, tmp_path / "reel.mp4", title_cards=False).path
     assert _frame_count(out) == sum(m.frame_count for m in chosen)
+
+
+def _video_payloads(path: Path) -> list[bytes]:
+    with av.open(str(path)) as c:
+        return [bytes(p) for p in c.demux(video=0) if p.size]
+
+
+def test_a_session_reel_copies_the_exported_clips_picture_for_picture(
+    demo: Path, tmp_path: Path
+) -> None:
+    with Workspace.open(demo) as ws:
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        clips = cut_clips(ws, case.id, 1, tmp_path, options=CutOptions(pad_before_ms=400,
+                                                                      pad_after_ms=400))
+        reel = export_reel(ws, case.id, 1, tmp_path / "reel.mp4", clips=clips)
+    assert reel.copied, reel.reason
+    assert all(c.result.smart for c in clips)
+    joined = _video_payloads(reel.path)
+    position = 0
+    for clip in clips:  # each clip's coded pictures, in order, after its title card
+        own = _video_payloads(clip.result.path)
+        starts = [i for i in range(position, len(joined)) if joined[i] == own[0]]
+        assert starts, f"clip {clip.item.order}'s first picture is not in the reel"
+        found = starts[0]
+        assert joined[found : found + len(own)] == own
+        assert found - position >= 3  # the title card before it
+        position = found + len(own)
+    assert position == len(joined)
 
 
 def test_nothing_chosen_is_a_clear_error(tmp_path: Path) -> None:

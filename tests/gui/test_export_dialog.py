@@ -8,13 +8,14 @@ from pathlib import Path
 
 import av
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from vigtool.demo import DEMO_CASE, build_demo
 from vigtool.exports.naming import clip_name
 from vigtool.exports.request import ExportRequest, run_export
 from vigtool.gui.export_dialog import CHOICES, ExportDialog
+from vigtool.gui.pdf import html_to_pdf
 from vigtool.gui.workers import Job
 from vigtool.media.cut import padded_span
 from vigtool.workspace import Workspace
@@ -46,8 +47,8 @@ def _choose(dialog: ExportDialog, make: str, *, words: str | None = None,
 
 def _run(qtbot: QtBot, ws: Workspace, request: ExportRequest) -> list[Path]:
     """Run the export as the app does (a background Job) and wait until it has finished."""
-    job = Job(lambda progress, cancel: run_export(ws, request, progress=progress,
-                                                  cancel=cancel))
+    job = Job(lambda progress, cancel: run_export(ws, request, pdf_writer=html_to_pdf,
+                                                  progress=progress, cancel=cancel))
     outcome: list[object] = []
     job.succeeded.connect(outcome.append)
     job.failed.connect(lambda message: outcome.append(f"the export failed: {message}"))
@@ -64,7 +65,7 @@ def test_choices_become_requests(qtbot: QtBot, tmp_path: Path) -> None:
     assert [dialog.what.itemText(i) for i in range(dialog.what.count())] == [
         c.label for c in CHOICES]
     _choose(dialog, CLIPS, words="Words written into the picture")
-    dialog.pad.setValue(500)
+    dialog.pad.setValue(0.5)
     clips = dialog.request(case_id=7)
     assert (clips.kind, clips.case_id, clips.cycle, clips.out, clips.captions, clips.pad_ms) == (
         "clips", 7, 2, tmp_path / "out", "burn", 500)
@@ -99,7 +100,7 @@ def test_the_chosen_clips_are_written_padded_with_their_words(
         dialog = ExportDialog(tmp_path / "clips", DEMO_CASE, 1)
         qtbot.addWidget(dialog)
         _choose(dialog, CLIPS, words="Words as subtitles")
-        dialog.pad.setValue(500)
+        dialog.pad.setValue(0.5)
         paths = _run(qtbot, ws, dialog.request(case.id))
         spans = [padded_span(ws.library.frame_index(m.recording_id), m.start_frame, m.end_frame,
                              500, 500) for m in chosen]
@@ -165,3 +166,160 @@ def test_a_cancelled_export_leaves_nothing_behind(
     folder = tmp_path / "clips"
     left = [p.name for p in folder.iterdir()] if folder.exists() else []
     assert left == []
+
+
+# --- everything for this session, asking before replacing, remembering ----------------------
+
+SESSION = "Everything for this session (clips, highlight film, stills, summary, record)"
+
+
+def test_everything_for_this_session_is_one_request_for_this_cycle(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    dialog = ExportDialog(tmp_path / "out", "FAM 01", 2)
+    qtbot.addWidget(dialog)
+    assert dialog.what.itemText(0) == SESSION  # the first thing offered
+    _choose(dialog, SESSION, words="Words as subtitles", all_cycles=True)
+    dialog.pad.setValue(1.5)
+    dialog.fade.setValue(0.3)
+    assert dialog.pad.suffix() == " s"
+    assert not dialog.scope.isEnabled()  # a session is one cycle
+    assert dialog.titles.isEnabled()
+    assert dialog.captions.isEnabled()
+    assert dialog.where.text() == f"Everything goes into {tmp_path / 'out' / 'FAM_01-c2'}"
+    request = dialog.request(case_id=7)
+    assert (request.kind, request.cycle, request.out, request.captions, request.pad_ms,
+            request.fade_ms) == ("session", 2, tmp_path / "out", "soft", 1500, 300)
+
+
+def test_the_dialog_asks_before_replacing_and_says_how_many(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    folder = tmp_path / "clips"
+    folder.mkdir()
+    for n in (1, 2, 3):
+        (folder / clip_name("FAM 01", 2, n)).write_bytes(b"earlier clip")
+    (folder / "FAM_01-c1-clip01.mp4").write_bytes(b"another cycle: not replaced")
+    dialog = ExportDialog(folder, "FAM 01", 2)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _choose(dialog, CLIPS)
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    box = dialog.replace_box
+    assert box is not None
+    assert box.isVisible()
+    assert "3 files" in box.text()
+    assert "FAM_01-c2-clip01.mp4" in box.informativeText()
+    keep = next(b for b in box.buttons() if b.text() == "Keep them")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    assert dialog.isVisible()
+    assert dialog.result() != ExportDialog.DialogCode.Accepted
+
+    qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    box = dialog.replace_box
+    assert box is not None
+    replace = next(b for b in box.buttons() if b.text() == "Replace 3")
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.mouseClick(replace, Qt.MouseButton.LeftButton)
+    assert dialog.result() == ExportDialog.DialogCode.Accepted
+
+
+def test_nothing_to_replace_exports_without_asking(qtbot: QtBot, tmp_path: Path) -> None:
+    dialog = ExportDialog(tmp_path / "new", "FAM 01", 2)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    _choose(dialog, SESSION)
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        qtbot.mouseClick(dialog.go, Qt.MouseButton.LeftButton)
+    assert dialog.replace_box is None
+
+
+def test_the_dialog_remembers_its_last_choices_for_each_workspace(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
+    first, other = tmp_path / "ws-a", tmp_path / "ws-b"
+
+    def dialog_for(workspace: Path) -> ExportDialog:
+        dialog = ExportDialog(workspace / "exports" / "FAM_01-c2", "FAM 01", 2,
+                              settings=settings)
+        qtbot.addWidget(dialog)
+        return dialog
+
+    dialog = dialog_for(first)
+    _choose(dialog, "Stills of the chosen clips, with their words", words="Words as subtitles")
+    dialog.pad.setValue(1.5)
+    dialog.titles.setChecked(False)
+    dialog.folder.setText(str(tmp_path / "usb-stick"))
+    with qtbot.waitSignal(dialog.accepted, timeout=5000):
+        dialog.accept()
+    settings.sync()
+
+    again = dialog_for(first)
+    assert again.what.currentText() == "Stills of the chosen clips, with their words"
+    assert again.captions.currentText() == "Words as subtitles"
+    assert again.pad.value() == 1.5
+    assert not again.titles.isChecked()
+    assert again.folder.text() == str(tmp_path / "usb-stick")
+    fresh = dialog_for(other)
+    assert fresh.what.currentText() == SESSION
+    assert fresh.pad.value() == 0.0
+    assert fresh.titles.isChecked()
+    assert fresh.folder.text() == str(other / "exports" / "FAM_01-c2")
+
+
+def test_everything_for_the_session_lands_in_one_folder(
+    qtbot: QtBot, demo: Path, tmp_path: Path
+) -> None:
+    with Workspace.open(demo) as ws:
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        chosen = ws.annotations.review_moments(case.id, 1)
+        dialog = ExportDialog(tmp_path, DEMO_CASE, 1)
+        qtbot.addWidget(dialog)
+        _choose(dialog, SESSION)
+        paths = _run(qtbot, ws, dialog.request(case.id))
+        assert "everything for the session" in ws.privacy.audit_log(case.id)[-1].detail
+    folder = tmp_path / "DEMO-01-c1"
+    names = [clip_name(DEMO_CASE, 1, n) for n in (1, 2, 3)] + [
+        "DEMO-01-c1-highlights.mp4", "DEMO-01-c1-record.pdf",
+        "DEMO-01-c1-still01.png", "DEMO-01-c1-still02.png", "DEMO-01-c1-still03.png",
+        "DEMO-01-c1-summary.pdf"]
+    assert [p.name for p in paths] == sorted(names)
+    assert sorted(p.name for p in folder.iterdir()) == sorted(names)  # nothing else left
+    with av.open(str(folder / "DEMO-01-c1-highlights.mp4")) as reel:
+        frames = sum(1 for _ in reel.decode(video=0))
+    assert frames > sum(m.frame_count for m in chosen)  # the moments and their title cards
+    for pdf in ("DEMO-01-c1-summary.pdf", "DEMO-01-c1-record.pdf"):
+        assert (folder / pdf).read_bytes().startswith(b"%PDF")
+
+
+def test_a_cancelled_session_export_keeps_what_was_there(
+    qtbot: QtBot, demo: Path, tmp_path: Path
+) -> None:
+    folder = tmp_path / "DEMO-01-c1"
+    folder.mkdir()
+    earlier = {clip_name(DEMO_CASE, 1, n): f"earlier clip {n}".encode() for n in (1, 2, 3, 4)}
+    for name, data in earlier.items():
+        (folder / name).write_bytes(data)
+    with Workspace.open(demo) as ws:
+        case = ws.caseload.case_by_code(DEMO_CASE)
+        dialog = ExportDialog(tmp_path, DEMO_CASE, 1)
+        qtbot.addWidget(dialog)
+        _choose(dialog, SESSION)
+        request = dialog.request(case.id)
+        job = Job(lambda progress, cancel: run_export(ws, request, pdf_writer=html_to_pdf,
+                                                      progress=progress, cancel=cancel))
+        seen: list[int] = []
+
+        def cancel_while_making_the_reel(done: int, total: int) -> None:
+            seen.append(done)
+            if done >= 600:  # the clips are cut and the reel is being joined
+                job.cancel()
+
+        job.progressed.connect(cancel_while_making_the_reel)
+        with qtbot.assertNotEmitted(job.succeeded), \
+                qtbot.waitSignals([job.cancelled, job.finished], timeout=60_000):
+            job.start()
+    assert seen
+    assert max(seen) >= 600
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == earlier

@@ -11,17 +11,18 @@ log line) into a plain list of ``Chosen`` items, then cuts from those alone.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from vigtool.domain.records import Moment, Recording, RecordingStatus
 from vigtool.errors import VigtoolError
 from vigtool.exports.naming import clip_name, earlier_exports, reel_name, still_name
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
-from vigtool.media.cut import CutOptions, cut_clip
+from vigtool.media.cut import CutOptions, CutResult, cut_clip, padded_span
 from vigtool.media.frame_index import FrameIndex
 from vigtool.media.reader import FrameReader
-from vigtool.media.reel import ReelSegment, make_reel
+from vigtool.media.reel import ReelResult, ReelSegment, make_reel
 from vigtool.media.stills import STILL_FORMATS, with_caption, write_still
 from vigtool.privacy.files import private_dir
 from vigtool.review_plan import review_plan
@@ -65,6 +66,15 @@ def chosen_moments(
     return chosen
 
 
+@dataclass(frozen=True)
+class CutClip:
+    """A clip written for a chosen moment: what was cut, and how (a reel may reuse it)."""
+
+    item: Chosen
+    result: CutResult
+    options: CutOptions
+
+
 def export_clips(
     view: View,
     case_id: int,
@@ -77,33 +87,53 @@ def export_clips(
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[Path]:
-    """One MP4 per chosen moment; ``captions`` puts each moment's strengths wording on it."""
+    """One MP4 per chosen moment; ``captions`` puts each moment's strengths wording on it.
+
+    This case's clips of an earlier export that this one did not rewrite are removed."""
+    case = view.caseload.case(case_id)
+    cut = cut_clips(view, case_id, cycle, folder, options=options, captions=captions,
+                    everything=everything, progress=progress, cancel=cancel)
+    written = [c.result.path for c in cut]
+    _remove_stale(earlier_exports(folder, case.code, cycle, "clip", ".mp4"), written)
+    return written
+
+
+def cut_clips(
+    view: View,
+    case_id: int,
+    cycle: int | None,
+    folder: Path,
+    *,
+    options: CutOptions | None = None,
+    captions: bool = False,
+    everything: bool = False,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> list[CutClip]:
+    """The clips of ``export_clips``, written into ``folder``, with how each was cut."""
     options = options or CutOptions()
     case = view.caseload.case(case_id)
     chosen = chosen_moments(view, case_id, cycle, everything=everything)
     private_dir(folder)
-    written = []
+    written: list[CutClip] = []
     for n, item in enumerate(chosen):
         cancel.raise_if_cancelled()
         out = folder / clip_name(case.code, item.recording.cycle, item.order)
         clip_options = options
         if captions and item.moment.strengths.strip():
-            clip_options = CutOptions(
-                options.pad_before_ms, options.pad_after_ms, options.fade_ms,
-                item.moment.strengths, options.caption_mode, options.smart,
-            )
+            clip_options = replace(options, caption=item.moment.strengths)
 
         def step(done: int, total: int, n: int = n) -> None:
             progress(n * 1000 + (1000 * done // max(total, 1)), len(chosen) * 1000)
 
-        cut_clip(item.media, item.index, item.moment.start_frame, item.moment.end_frame, out,
-                 options=clip_options, progress=step, cancel=cancel)
-        written.append(out)
-    _remove_stale(earlier_exports(folder, case.code, cycle, "clip", ".mp4"), written)
+        result = cut_clip(item.media, item.index, item.moment.start_frame,
+                          item.moment.end_frame, out, options=clip_options, progress=step,
+                          cancel=cancel)
+        written.append(CutClip(item, result, clip_options))
     return written
 
 
-def _remove_stale(earlier: list[Path], written: list[Path]) -> None:
+def _remove_stale(earlier: list[Path], written: Sequence[Path]) -> None:
     """Remove this case's files from an earlier export that this one did not rewrite.
 
     A moment taken out of the review since then must not stay in the folder a
@@ -122,20 +152,38 @@ def export_reel(
     out: Path,
     *,
     title_cards: bool = True,
+    clips: Sequence[CutClip] = (),
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
-) -> Path:
-    """The chosen moments, in review order, as one MP4 with title cards between them."""
+) -> ReelResult:
+    """The chosen moments, in review order, as one MP4 with title cards between them.
+
+    ``clips`` (from ``cut_clips``, same case and cycle) are joined as they are,
+    padding and words included, so their pictures are not cut again."""
     case = view.caseload.case(case_id)
     if out.is_dir():
         out = out / reel_name(case.code, cycle)
-    segments = [
-        ReelSegment(c.media, c.index, c.moment.start_frame, c.moment.end_frame,
-                    c.moment.title or f"Moment {c.order}", None)
-        for c in chosen_moments(view, case_id, cycle)
-    ]
-    make_reel(segments, out, title_cards=title_cards, progress=progress, cancel=cancel)
-    return out
+    segments = [_segment(c.item, c) for c in clips] if clips else [
+        _segment(c, None) for c in chosen_moments(view, case_id, cycle)]
+    if clips and len({c.result.smart for c in clips}) > 1:
+        # Smart-cut and re-encoded clips hold different H.264 settings: the reel cuts the
+        # re-encoded ones again, its own way, so that every piece joins.
+        segments = [s if c.result.smart else ReelSegment(**{**s.__dict__, "clip": None})
+                    for s, c in zip(segments, clips, strict=True)]
+    return make_reel(segments, out, title_cards=title_cards, progress=progress, cancel=cancel)
+
+
+def _segment(item: Chosen, clip: CutClip | None) -> ReelSegment:
+    moment = item.moment
+    title = moment.title or f"Moment {item.order}"
+    if clip is None:
+        return ReelSegment(item.media, item.index, moment.start_frame, moment.end_frame, title)
+    options = clip.options
+    first, last = padded_span(item.index, moment.start_frame, moment.end_frame,
+                              options.pad_before_ms, options.pad_after_ms)
+    burnt = options.caption if options.caption_mode == "burn" else None
+    return ReelSegment(item.media, item.index, first, last, title, burnt, clip.result.path,
+                       options.fade_ms / 1000)
 
 
 @dataclass(frozen=True)
@@ -158,7 +206,28 @@ def export_stills(
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[Path]:
-    """The stills chosen inside each review moment (or where each clip pauses), full size."""
+    """The stills chosen inside each review moment (or where each clip pauses), full size.
+
+    This case's stills of an earlier export that this one did not rewrite are removed."""
+    case = view.caseload.case(case_id)
+    written = write_stills(view, case_id, cycle, folder, fmt=fmt, captions=captions,
+                           progress=progress, cancel=cancel)
+    _remove_stale(earlier_exports(folder, case.code, cycle, "still", fmt), written)
+    return written
+
+
+def write_stills(
+    view: View,
+    case_id: int,
+    cycle: int | None,
+    folder: Path,
+    *,
+    fmt: str = ".png",
+    captions: bool = True,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> list[Path]:
+    """The stills of ``export_stills``, written into ``folder``."""
     if fmt not in STILL_FORMATS:
         raise VigtoolError("stills are saved as .png or .jpg")
     case = view.caseload.case(case_id)
@@ -192,5 +261,4 @@ def export_stills(
     finally:
         for reader in readers.values():
             reader.close()
-    _remove_stale(earlier_exports(folder, case.code, cycle, "still", fmt), written)
     return written

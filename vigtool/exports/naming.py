@@ -34,6 +34,13 @@ def export_folder_name(case_code: str, cycle: int) -> str:
     return f"{safe_code(case_code)}-c{cycle}"
 
 
+def session_folder(out: Path, case_code: str, cycle: int) -> Path:
+    """Where "everything for this session" goes: the folder named by case code and cycle
+    inside ``out`` (or ``out`` itself when it already has that name)."""
+    name = export_folder_name(case_code, cycle)
+    return out if out.name == name else out / name
+
+
 def recording_file_name(recording_id: int, kind: str) -> str:
     """One file per recording for the per-recording formats (ELAN, WebVTT)."""
     return f"recording-{recording_id}.{kind}"

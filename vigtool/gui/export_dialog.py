@@ -1,40 +1,45 @@
 """Export dialog: choose what to make for the family or the record, then it runs in the background.
 
-The choices are described in a practitioner's words ("Clips for the review",
-"Session summary for the family"); the work runs off the GUI thread with a
-progress bar and Cancel, and a cancel leaves no partial file.
-Each combo box item carries its typed value as item data, so what the dialog
-asks for never depends on the order of the items. GUI thread only.
+The choices are described in a practitioner's words ("Everything for this
+session", "Session summary for the family"); the work runs off the GUI thread
+with one progress bar and Cancel, and a cancel leaves no partial file. Times
+are shown and entered in seconds. Before anything is replaced the dialog asks
+(saying how many files), and it remembers its last choices for each workspace
+(QSettings). Each combo box item carries its typed value as item data, so what
+the dialog asks for never depends on the order of the items. GUI thread only.
 """
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from PySide6.QtCore import QUrl
+from PySide6.QtCore import QSettings, Qt, QUrl
 from PySide6.QtGui import QDesktopServices
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
+    QDoubleSpinBox,
     QFileDialog,
     QFormLayout,
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPushButton,
-    QSpinBox,
     QWidget,
 )
 
-from vigtool.exports.naming import file_name, reel_name
-from vigtool.exports.request import ExportKind, ExportRequest
+from vigtool.exports.naming import file_name, reel_name, session_folder
+from vigtool.exports.request import ExportKind, ExportRequest, replaced_files
 
 Audience = Literal["family", "practitioner"]
 Captions = Literal["none", "soft", "burn"]
+SHOWN_NAMES = 5  # file names listed when asking before replacing
 
 
 @dataclass(frozen=True)
@@ -46,8 +51,15 @@ class ExportChoice:
     label: str
     suffix: str = ""  # the file's suffix; "" writes files into the chosen folder
 
+    @property
+    def key(self) -> str:
+        """How the choice is remembered between runs (labels may be reworded)."""
+        return f"{self.kind}:{self.audience}:{self.suffix}"
 
+
+SESSION_LABEL = "Everything for this session (clips, highlight film, stills, summary, record)"
 CHOICES: tuple[ExportChoice, ...] = (
+    ExportChoice("session", "family", SESSION_LABEL),
     ExportChoice("clips", "family", "Clips chosen for the review (MP4 with sound)"),
     ExportChoice("reel", "family", "One highlight film of the chosen clips", ".mp4"),
     ExportChoice("stills", "family", "Stills of the chosen clips, with their words"),
@@ -96,13 +108,42 @@ class ExportOptions:
             fade_ms=self.fade_ms, title_cards=self.title_cards, audience=self.choice.audience,
         )
 
+    def replaced(self, case_code: str) -> list[Path]:
+        """The files there now that this export would replace."""
+        return replaced_files(self.choice.kind, case_code, self.cycle, self.output(case_code))
+
+
+def settings_group(workspace: Path) -> str:
+    """The settings group holding the dialog's last choices for one workspace."""
+    return "export/" + hashlib.sha1(str(workspace.resolve()).encode()).hexdigest()[:16]
+
+
+def _seconds_box(maximum: float, step: float) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(0.0, maximum)
+    box.setDecimals(1)
+    box.setSingleStep(step)
+    box.setSuffix(" s")
+    return box
+
 
 class ExportDialog(QDialog):
+    """``workspace`` keys the remembered choices (by default the workspace holding
+    ``default_folder``, the app's ``<workspace>/exports/<case>-c<cycle>``)."""
+
     def __init__(self, default_folder: Path, case_code: str, cycle: int,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, workspace: Path | None = None,
+                 settings: QSettings | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"Export · {case_code} cycle {cycle}")
         self._case_code = case_code
+        self._cycle = cycle
+        self._default_folder = default_folder
+        if workspace is None and default_folder.parent.name == "exports":
+            workspace = default_folder.parent.parent
+        self._settings = settings if settings is not None else QSettings()
+        self._group = settings_group(workspace) if workspace is not None else None
+        self.replace_box: QMessageBox | None = None
         form = QFormLayout(self)
         self.what = QComboBox()
         for choice in CHOICES:
@@ -116,15 +157,9 @@ class ExportDialog(QDialog):
         for label, captions in CAPTION_CHOICES:
             self.captions.addItem(label, userData=captions)
         form.addRow("Clip words", self.captions)
-        self.pad = QSpinBox()
-        self.pad.setRange(0, 5000)
-        self.pad.setSingleStep(250)
-        self.pad.setSuffix(" ms")
+        self.pad = _seconds_box(5.0, 0.5)
         form.addRow("Extra before/after", self.pad)
-        self.fade = QSpinBox()
-        self.fade.setRange(0, 2000)
-        self.fade.setSingleStep(100)
-        self.fade.setSuffix(" ms")
+        self.fade = _seconds_box(2.0, 0.1)
         form.addRow("Fade in/out", self.fade)
         self.titles = QCheckBox("Title card before each clip")
         self.titles.setChecked(True)
@@ -136,6 +171,10 @@ class ExportDialog(QDialog):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         form.addRow("Into folder", row)
+        self.where = QLabel()
+        self.where.setProperty("role", "muted")
+        self.where.setWordWrap(True)
+        form.addRow(self.where)
         note = QLabel("File names use the case code, cycle and order, never a family's name.")
         note.setProperty("role", "muted")
         note.setWordWrap(True)
@@ -145,7 +184,9 @@ class ExportDialog(QDialog):
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
+        self._restore()
         self.what.currentIndexChanged.connect(self._update_options)
+        self.folder.textChanged.connect(self._update_options)
         self._update_options()
 
     def _browse(self) -> None:
@@ -163,23 +204,107 @@ class ExportDialog(QDialog):
     def _update_options(self) -> None:
         kind = self.choice.kind
         for widget in (self.captions, self.pad, self.fade):
-            widget.setEnabled(kind == "clips")
-        self.titles.setEnabled(kind == "reel")
+            widget.setEnabled(kind in ("clips", "session"))
+        self.titles.setEnabled(kind in ("reel", "session"))
+        self.scope.setEnabled(kind != "session")  # a session is one cycle
+        if kind == "session":
+            target = session_folder(self._folder(), self._case_code, self._cycle)
+            self.where.setText(f"Everything goes into {target}")
+        else:
+            self.where.setText("")
+        self.where.setVisible(kind == "session")
+
+    def _folder(self) -> Path:
+        return Path(self.folder.text()).expanduser()
 
     def options(self) -> ExportOptions:
         """What the dialog shows now, as one value."""
+        session = self.choice.kind == "session"
         return ExportOptions(
             choice=self.choice,
-            cycle=cast("int | None", self.scope.currentData()),
-            folder=Path(self.folder.text()).expanduser(),
+            cycle=self._cycle if session else cast("int | None", self.scope.currentData()),
+            folder=self._folder(),
             captions=cast(Captions, self.captions.currentData()),
-            pad_ms=self.pad.value(),
-            fade_ms=self.fade.value(),
+            pad_ms=round(self.pad.value() * 1000),
+            fade_ms=round(self.fade.value() * 1000),
             title_cards=self.titles.isChecked(),
         )
 
     def request(self, case_id: int) -> ExportRequest:
         return self.options().request(case_id, self._case_code)
+
+    # -- asking before replacing, remembering -------------------------------------------------
+
+    def accept(self) -> None:
+        """Export, once the practitioner has agreed to replace any files already there."""
+        replaced = self.options().replaced(self._case_code)
+        if not replaced:
+            self._accepted()
+            return
+        count = len(replaced)
+        names = [p.name for p in replaced[:SHOWN_NAMES]]
+        if count > SHOWN_NAMES:
+            names.append(f"and {count - SHOWN_NAMES} more")
+        box = QMessageBox(QMessageBox.Icon.Question, "Replace files?",
+                          f"{count} file{'s' if count != 1 else ''} in "
+                          f"{replaced[0].parent} will be replaced. Replace "
+                          f"{'them' if count != 1 else 'it'}?", parent=self)
+        box.setInformativeText("\n".join(names))
+        replace = box.addButton(f"Replace {count}", QMessageBox.ButtonRole.AcceptRole)
+        keep = box.addButton("Keep them", QMessageBox.ButtonRole.RejectRole)
+        box.setDefaultButton(keep)
+        box.setWindowModality(Qt.WindowModality.WindowModal)
+        box.finished.connect(lambda _code: self._answered(box.clickedButton() is replace))
+        self.replace_box = box
+        box.open()
+
+    def _answered(self, replace: bool) -> None:
+        self.replace_box = None
+        if replace:
+            self._accepted()
+
+    def _accepted(self) -> None:
+        self._remember()
+        super().accept()
+
+    def _remember(self) -> None:
+        if self._group is None:
+            return
+        s, g = self._settings, self._group
+        s.setValue(f"{g}/make", self.choice.key)
+        s.setValue(f"{g}/all_cycles", self.scope.currentData() is None)
+        s.setValue(f"{g}/captions", self.captions.currentData())
+        s.setValue(f"{g}/pad_s", self.pad.value())
+        s.setValue(f"{g}/fade_s", self.fade.value())
+        s.setValue(f"{g}/title_cards", self.titles.isChecked())
+        chosen = self._folder()
+        s.setValue(f"{g}/folder", "" if chosen == self._default_folder else str(chosen))
+
+    def _restore(self) -> None:
+        if self._group is None:
+            return
+        s, g = self._settings, self._group
+        keys = [c.key for c in CHOICES]
+        make = str(s.value(f"{g}/make", ""))
+        if make in keys:
+            self.what.setCurrentIndex(keys.index(make))
+        if str(s.value(f"{g}/all_cycles", "false")).lower() == "true":
+            self.scope.setCurrentIndex(1)
+        found = self.captions.findData(str(s.value(f"{g}/captions", "none")))
+        self.captions.setCurrentIndex(max(found, 0))
+        self.pad.setValue(_number(s.value(f"{g}/pad_s", 0.0)))
+        self.fade.setValue(_number(s.value(f"{g}/fade_s", 0.0)))
+        self.titles.setChecked(str(s.value(f"{g}/title_cards", "true")).lower() == "true")
+        folder = str(s.value(f"{g}/folder", "") or "")
+        if folder:
+            self.folder.setText(folder)
+
+
+def _number(value: object) -> float:
+    try:
+        return float(str(value))
+    except ValueError:
+        return 0.0
 
 
 def reveal(path: Path) -> None:

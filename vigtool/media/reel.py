@@ -1,11 +1,18 @@
 """A highlight reel: several moments, possibly from different recordings, in one MP4.
 
-Every part is shown upright (display rotation applied) and letterboxed or
-pillarboxed into one picture size, so phones play the reel without a jump in
-size. An optional title card (the moment's title, large, on a calm plain
-background, with silence under it) introduces each moment; every card and
-moment fades in from black and out to black, so parts change softly.
-Captions are burnt in, as a reel is meant to be watched as it is.
+An optional title card (the moment's title, large, on a calm plain background,
+with silence under it) introduces each moment. Captions are burnt in, as a
+reel is meant to be watched as it is.
+
+The fast way (``reel_join.py``): each moment is cut as a clip is (smart cut:
+only the partial GOPs at its ends are re-encoded), or an export's own clips
+are reused, and the clips are joined with title cards encoded to match,
+copying the clips' video. Cards fade in from black and out to black; the
+moments are their exact frames, with their sound. When the clips cannot be
+joined safely (films of different sizes or H.264 settings, for instance), a
+log line says why and the whole reel is re-encoded instead: every part shown
+upright and letterboxed into one picture size (at most 1280x720), every card
+and moment fading in and out.
 
 Threading: ``make_reel`` is a long task for a worker thread; it touches no
 UI and reports through ``progress`` and ``cancel``.
@@ -13,6 +20,8 @@ UI and reports through ``progress`` and ``cancel``.
 
 from __future__ import annotations
 
+import logging
+import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -32,6 +41,7 @@ from vigtool.media.audiotrack import (
     silence,
     span_samples,
 )
+from vigtool.media.cut import CutOptions, cut_clip
 from vigtool.media.encode import (
     EncodedStream,
     Shape,
@@ -47,14 +57,20 @@ from vigtool.media.encode import (
 from vigtool.media.frame_index import FrameIndex
 from vigtool.media.looks import Look, fade_gain
 from vigtool.media.opening import open_video
+from vigtool.media.reel_join import CardPart, ClipPart, JoinUnsafe, Part, join_parts
+from vigtool.media.smartcut import SmartCutUnsafe, SmartPlan, SmartWriter, plan_smart
 from vigtool.media.textdraw import caption_band, title_card
-from vigtool.privacy.files import atomic_output
+from vigtool.privacy.files import TEMP_PREFIX, atomic_output, private_dir
+
+log = logging.getLogger(__name__)
 
 REEL_BOX = (1280, 720)
 TIME_BASE = Fraction(1, 90_000)
 CARD_RATE = 30
 FADE_S = 0.4
 AUDIO_RATE = 48_000
+DECLICK_S = 0.02  # the sound of a copied moment fades this fast at its edges (no click)
+_CUT_WEIGHT = 5  # cutting a frame costs about this many times copying it
 
 
 @dataclass(frozen=True)
@@ -67,11 +83,16 @@ class ReelSegment:
     end_frame: int
     title: str
     caption: str | None = None
+    clip: Path | None = None  # these frames already cut (an export's clip): copied as they are
+    fade_s: float = 0.0  # how that clip fades in and out (its sound in the reel fades alike)
 
 
 @dataclass(frozen=True)
 class ReelResult:
-    """The reel written: its size, its frames (cards included) and its length in seconds."""
+    """The reel written: its size, its frames (cards included) and its length in seconds.
+
+    ``copied``: the moments' video was copied from their clips (the fast way);
+    otherwise ``reason`` says why the whole reel was re-encoded."""
 
     path: Path
     width: int
@@ -80,6 +101,8 @@ class ReelResult:
     seconds: float
     parts: int
     has_audio: bool
+    copied: bool = False
+    reason: str = ""
 
 
 @dataclass(frozen=True)
@@ -99,13 +122,16 @@ def make_reel(
     *,
     title_cards: bool = True,
     card_seconds: float = 2.5,
+    copy: bool = True,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> ReelResult:
     """Write the moments in ``segments`` (in order) as one H.264 + AAC MP4 at ``out``.
 
-    ``out`` appears only when complete; a cancel, an error or a full disk
-    leaves nothing there. Raises VigtoolError/MediaError with one plain line.
+    ``copy`` joins smart-cut clips (the fast way) where it can; False
+    re-encodes everything. ``out`` appears only when complete; a cancel, an
+    error or a full disk leaves nothing there. Raises VigtoolError/MediaError
+    with one plain line.
     """
     if not segments:
         raise VigtoolError("a reel needs at least one moment")
@@ -113,12 +139,21 @@ def make_reel(
         raise VigtoolError("title cards need a length of more than 0 seconds")
     for segment in segments:
         check_span(segment.index, segment.start_frame, segment.end_frame)
+    reason = "asked to re-encode"
+    with export_errors(out):
+        fmt = _audio_format(segments)
+        if copy:
+            try:
+                return _joined_reel(segments, out, title_cards, card_seconds, fmt, progress,
+                                    cancel)
+            except JoinUnsafe as why:
+                reason = str(why)
+                log.warning("%s: re-encoding the whole reel because %s", out.name, reason)
     parts = _timeline(segments, title_cards, card_seconds)
     total = sum(part.frames for part in parts)
     with export_errors(out):
         first = _probe(segments[0])
         size = _reel_size(first)
-        fmt = _audio_format(segments)
         with atomic_output(out) as tmp, open_mp4(tmp) as container:
             stream = EncodedStream(add_h264_stream(
                 container, width=size[0], height=size[1], time_base=TIME_BASE,
@@ -128,7 +163,109 @@ def make_reel(
             packets = _reel_packets(stream, parts, size, track, _Counter(progress, total), cancel)
             mux_in_step(container, packets, track)
     seconds = float((parts[-1].start + parts[-1].ticks) * TIME_BASE)
-    return ReelResult(out, size[0], size[1], total, seconds, len(segments), fmt is not None)
+    return ReelResult(out, size[0], size[1], total, seconds, len(segments), fmt is not None,
+                      reason=reason)
+
+
+def _joined_reel(
+    segments: Sequence[ReelSegment],
+    out: Path,
+    title_cards: bool,
+    card_seconds: float,
+    fmt: AudioFormat | None,
+    progress: Progress,
+    cancel: CancelToken,
+) -> ReelResult:
+    """Cut the moments that have no clip yet (smart cut), then join clips and cards."""
+    _check_joinable(segments)
+    to_cut = sum(s.end_frame - s.start_frame + 1 for s in segments if s.clip is None)
+    to_join = sum(s.end_frame - s.start_frame + 1 for s in segments)
+    if title_cards:
+        to_join += len(segments) * round(card_seconds * CARD_RATE)
+    total = to_cut * _CUT_WEIGHT + to_join
+    done_cutting = 0
+    private_dir(out.parent)
+    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=out.parent) as folder:
+        parts: list[Part] = []
+        for n, segment in enumerate(segments):
+            frames = segment.end_frame - segment.start_frame + 1
+            clip = segment.clip
+            if clip is None:
+                clip = Path(folder) / f"moment{n + 1:03d}.mp4"
+
+                def step(done: int, _total: int, base: int = done_cutting) -> None:
+                    progress(base + done * _CUT_WEIGHT, total)
+
+                _cut_piece(segment, clip, step, cancel)
+                done_cutting += frames * _CUT_WEIGHT
+            if title_cards:
+                parts.append(CardPart(segment.title, card_seconds))
+            start_s = int(segment.index.pts[segment.start_frame]) * Fraction(
+                *segment.index.time_base)
+            parts.append(ClipPart(clip, frames, segment.source, start_s,
+                                  max(segment.fade_s, DECLICK_S)))
+
+        def joining(done: int, _total: int) -> None:
+            progress(min(done_cutting + done, total), total)
+
+        with atomic_output(out) as tmp:
+            joined = join_parts(parts, tmp, fmt, joining, cancel)
+    progress(total, total)
+    return ReelResult(out, joined.width, joined.height, joined.frames, joined.seconds,
+                      len(segments), fmt is not None, copied=True)
+
+
+def _cut_piece(segment: ReelSegment, out: Path, progress: Progress, cancel: CancelToken) -> None:
+    """The moment's video, cut as a clip is: smart-cut where the source allows it.
+
+    A span without a whole GOP inside is re-encoded by the smart cut's own
+    encoder too (all of it as the "head"), so its clip joins the others."""
+    index, first, last = segment.index, segment.start_frame, segment.end_frame
+    if segment.caption is None:
+        with open_video(segment.source) as container:
+            stream = container.streams.video[0]
+            facts = SourceFacts.read(container, stream)
+            if facts.codec == "h264" and facts.pixel_format in ("yuv420p", "yuvj420p") \
+                    and not facts.interlaced:
+                plan = plan_smart(index, first, last) or _all_head(index, first, last)
+                try:
+                    with atomic_output(out) as tmp, open_mp4(tmp) as mp4:
+                        writer = SmartWriter(container, stream, index, plan, facts.rotation)
+                        writer.add_stream(mp4)
+                        for packet in writer.packets(progress, cancel):
+                            mp4.mux(packet)
+                    return
+                except SmartCutUnsafe:
+                    stream.codec_context.flush_buffers()
+    options = CutOptions(caption=segment.caption, caption_mode="burn")
+    cut_clip(segment.source, index, first, last, out, options=options, progress=progress,
+             cancel=cancel)
+
+
+def _all_head(index: FrameIndex, first: int, last: int) -> SmartPlan:
+    """Nothing copied: frames first..last re-encoded as one head, read up to the next keyframe
+    (so every B-frame before it is decoded)."""
+    keys = index.keyframe_positions
+    after = keys[keys > last]
+    end = int(after[0]) if len(after) else index.frame_count
+    return SmartPlan(first, last, end, end, index.keyframe_at_or_before(first))
+
+
+def _check_joinable(segments: Sequence[ReelSegment]) -> None:
+    """Refuse early (before cutting anything) what the join would refuse after."""
+    looks: set[tuple[object, ...]] = set()
+    for source in dict.fromkeys(s.source for s in segments if s.clip is None):
+        with open_video(source) as container:
+            stream = container.streams.video[0]
+            facts = SourceFacts.read(container, stream)
+            extradata = bytes(stream.codec_context.extradata or b"")
+        looks.add((facts.width // 2, facts.height // 2, facts.rotation, facts.sar,
+                   facts.codec, extradata if facts.codec == "h264" else b""))
+    if len(looks) > 1:
+        raise JoinUnsafe("the moments come from films of different sizes or H.264 settings")
+    burnt = {bool(s.caption) for s in segments if s.clip is None}
+    if len(burnt) > 1:
+        raise JoinUnsafe("some moments have words written in and some not")
 
 
 def _timeline(

@@ -48,7 +48,6 @@ _NAL_IDR = 5
 _NAL_SPS = 7
 _NAL_PPS = 8
 _PROFILES = {66: "baseline", 77: "main", 100: "high"}
-_HIGH_PROFILES = frozenset({100, 110, 122, 144})
 _SMART_PIXEL_FORMATS = frozenset({"yuv420p", "yuvj420p"})
 # Head and tail are short; x264 "superfast" halves their cost against "veryfast" and,
 # at the same CRF, measured as close to the source (PSNR) on 1080p camera-like video.
@@ -205,7 +204,7 @@ class SmartPlan:
 
     @property
     def head(self) -> range:
-        return range(self.first, self.copy_from)
+        return range(self.first, min(self.copy_from, self.last + 1))
 
     @property
     def tail(self) -> range:
@@ -310,11 +309,15 @@ class SmartWriter:
         )
         # Moving the head's DTS back by the source's reorder delay at the first copied
         # keyframe keeps DTS increasing into copied GOPs that use B-frames.
-        shift = max(0, int(index.pts[plan.copy_from]) - int(index.dts[plan.copy_from]))
+        key = plan.copy_from if plan.copy_from < index.frame_count else plan.decode_from
+        shift = max(0, int(index.pts[key]) - int(index.dts[key]))
         done = 0
         output = _Output(self._output(), self._tb, self._avcc.length_size, durations)
         head = self._segment(plan.head, origin, shift, output) if plan.head else None
-        tail = self._segment(plan.tail, origin, 0, output) if plan.tail else None
+        # The tail keeps the source's delay too: even DTS steps, and reels join clips end to end.
+        end_key = plan.copy_to if plan.tail else key
+        tail_shift = max(0, int(index.pts[end_key]) - int(index.dts[end_key]))
+        tail = self._segment(plan.tail, origin, tail_shift, output) if plan.tail else None
         copied = 0
         for packet in packets_from(self._container, self._stream, index, plan.decode_from):
             cancel.raise_if_cancelled()
