@@ -172,14 +172,23 @@ def _film_on_screen(screen: np.ndarray) -> tuple[int, int, int, int] | None:
 
 
 def _question_shown(screen: np.ndarray) -> bool:
-    """The question's dark band, with white words on it, over the bottom of the film."""
+    """The question in large light words on the dark ground just under the film."""
     film = _film_on_screen(screen)
     if film is None:
         return False
     x, y, w, h = film
-    bottom = screen[y + int(h * 0.85): y + h - 2, x: x + w]
-    white_words = int((bottom.min(axis=2) > 245).sum())
-    return float(bottom.mean()) < 140 and white_words > 1000
+    under = screen[y + h + 4: y + h + max(40, h // 5), x: x + w]
+    light_words = int((under.min(axis=2) > 225).sum())
+    return float(under.mean()) < 100 and light_words > 1000
+
+
+def _film_uncovered(screen: np.ndarray) -> bool:
+    """Nothing is painted over the bottom of the film: it is the film's own light picture."""
+    film = _film_on_screen(screen)
+    if film is None:
+        return False
+    x, y, w, h = film
+    return float(screen[y + int(h * 0.85): y + h - 2, x: x + w].mean()) > 150
 
 
 def _review_colours(screen: np.ndarray) -> tuple[int, int]:
@@ -271,6 +280,10 @@ def test_shared_review_plays_a_chosen_clip_keeps_the_parents_words_and_quits(
         assert window, "the review window did not appear"
         window = window.splitlines()[0]
         _xdotool(env, "windowfocus", "--sync", window)
+        # It opens full screen: the whole virtual screen (1600x1000), nothing off its edges.
+        assert _wait_for("the review full screen", app,
+                         lambda: _window_geometry(env, window) == (0, 0, 1600, 1000) or None,
+                         timeout=10)
         x, y, width, height = _window_geometry(env, window)
         playing = _screen_when(env, app, "the first chosen clip",
                                lambda screen: _film_on_screen(screen) is not None, timeout=20)
@@ -287,8 +300,9 @@ def test_shared_review_plays_a_chosen_clip_keeps_the_parents_words_and_quits(
                          lambda: saved_words() or None, timeout=10)[0][0] == PARENT_WORDS
 
         # The clip plays to its end and stops there with its question.
-        paused = _screen_when(env, app, "the question over the paused clip", _question_shown,
+        paused = _screen_when(env, app, "the question under the paused clip", _question_shown,
                               timeout=15)
+        assert _film_uncovered(paused), "something is painted over the film"
         _save(paused, "e2e-review-mode.png")
         _xdotool(env, "key", "ctrl+q")
         _finish(app, log)

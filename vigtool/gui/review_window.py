@@ -1,51 +1,82 @@
 """The shared review: chosen clips for the parent, the parent's words for the practitioner.
 
 Plays only the moments chosen for review, in review order. Each clip stops on
-its still (or last frame) with its question; the practitioner writes down
-what the parent says beside it. The clips can go to a second screen (a TV)
-while the notes stay on the laptop. GUI thread only.
+its still (or last frame) with its question under the picture; the
+practitioner writes down what the parent says beside it. It opens full
+screen on the screen it is given (the main window's). On one screen, F6
+(presenter mode) hides the notes so the parent sees only the clip; with a
+second screen (a TV) the clips can go there while the notes stay on the
+laptop. GUI thread only.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib.resources import files
 from typing import Any
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QKeySequence
-from PySide6.QtWidgets import QLabel, QSplitter, QStackedWidget, QVBoxLayout, QWidget
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtGui import (
+    QAction,
+    QCloseEvent,
+    QGuiApplication,
+    QKeySequence,
+    QResizeEvent,
+    QScreen,
+    QShowEvent,
+)
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
+from vigtool.errors import VigtoolError
 from vigtool.gui.player_controller import PlayerController
 from vigtool.gui.review_closing import ReviewClosing
 from vigtool.gui.review_gallery import ReviewGallery
-from vigtool.gui.review_notes import ReviewNotes
+from vigtool.gui.review_keys import REVIEW_KEYS
+from vigtool.gui.review_notes import STILL_KEPT, ReviewNotes
 from vigtool.gui.review_stage import ReviewStage
 from vigtool.gui.words import _
 from vigtool.review_plan import ReviewItem, review_plan
 from vigtool.workspace import Workspace
 
 SLOW_RATE = 0.5
-NOTHING_CHOSEN = ("No clips are chosen for this review yet.\n"
-                  "In the annotator, select a moment and press R to choose it.")
+NOTHING_CHOSEN_TITLE = "Your clips will be shown here"
+NOTHING_CHOSEN = ("No clips have been chosen for this review yet.\n\n"
+                  "To choose one, go back to the main window, select a moment you would "
+                  "like to show and press R. Its clip will play here, in the order you set.\n\n"
+                  "You can still talk together, look at the pictures from this film, and "
+                  "write down what the parent says on the right: it is saved.")
+CLOSING_HINT = "Ask what they will take away from today, and write it down in their words."
+GALLERY_HINT = "Ask what they notice in each picture, and write it down in their words."
 
 
 def review_stylesheet() -> str:
     return files("vigtool.ui").joinpath("review.qss").read_text(encoding="utf-8")
 
 
+def notes_width(window_width: int) -> int:
+    """One width for the practitioner's panel, whatever the clip (it never jumps)."""
+    return max(300, min(420, window_width * 27 // 100))
+
+
 class ReviewWindow(QWidget):
     def __init__(self, workspace: Workspace, case_id: int, cycle: int, vlc: Any | None,
-                 parent: QWidget | None = None) -> None:
+                 parent: QWidget | None = None, *, start_moment: int | None = None,
+                 screen: QScreen | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("reviewWindow")
         self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setStyleSheet(review_stylesheet())
         self.workspace = workspace
+        self.case_id, self.cycle = case_id, cycle
         case = workspace.caseload.case(case_id)
         self.setWindowTitle(f"Shared review · {case.code} cycle {cycle} · vigtool")
         self.plan: tuple[ReviewItem, ...] = review_plan(workspace, case_id, cycle)
         self.index = -1
         self._open_recording: int | None = None
+        self._presenter = False
+        self._closed = False
+        self._shown_once = False
+        self._normal: QRect | None = None  # where it goes on leaving full screen
 
         self.stage = ReviewStage()
         self.closing = ReviewClosing(workspace, case_id, cycle)
@@ -63,55 +94,97 @@ class ReviewWindow(QWidget):
         self.pages.addWidget(self.closing)
         self.pages.addWidget(self.away)
         self.pages.addWidget(self.gallery)
-        splitter = QSplitter(Qt.Orientation.Horizontal)
-        splitter.addWidget(self.pages)
-        splitter.addWidget(self.notes)
-        splitter.setStretchFactor(0, 1)
-        splitter.setSizes([1100, 340])
-        layout = QVBoxLayout(self)
+        layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.setSpacing(0)
+        # Below 1280 x 720 the clip side squeezes rather than push the window off the screen.
+        self.pages.setMinimumSize(320, 240)
+        layout.addWidget(self.pages, 1)
+        layout.addWidget(self.notes)
         self._stage_window: QWidget | None = None
 
-        self.stage.previousClip.connect(lambda: self.go(self.index - 1))
+        self.stage.previousClip.connect(self._previous)
         self.stage.nextClip.connect(lambda: self.go(self.index + 1))
         self.stage.replay.connect(self.replay)
         self.stage.playPause.connect(self.play_pause)
         self.stage.slower.connect(self._toggle_slower)
+        self.stage.notesRequested.connect(self.toggle_presenter)
         self.player.playingChanged.connect(self.stage.show_playing)
         self.player.spanFinished.connect(self._clip_finished)
         self.player.problem.connect(self.stage.show_notice)
         self.notes.closingRequested.connect(self.show_closing)
         self.notes.galleryRequested.connect(self.show_gallery)
         self.notes.secondScreenToggled.connect(self.set_second_screen)
-        self.notes.stillRequested.connect(self._keep_still)
+        self.notes.stillRequested.connect(self.keep_still)
+        self.notes.presenterRequested.connect(self.toggle_presenter)
         self.closing.backRequested.connect(lambda: self.go(max(self.index, 0)))
+        self.closing.finishRequested.connect(self.close)
         self.gallery.backRequested.connect(lambda: self.go(max(self.index, 0)))
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication):
+            app.screenAdded.connect(self._screens_changed)
+            app.screenRemoved.connect(self._screens_changed)
+        self._screens_changed()
         self._add_keys()
-        self.resize(1440, 900)
+        self._place(screen)
         if self.plan:
-            self.go(0)
+            self.go(self._start_index(start_moment))
         else:
-            self.stage.show_notice(NOTHING_CHOSEN)
-            self.stage.show_clip(0, 0, "")
-            for button in (self.stage.play_button, self.stage.replay_button,
-                           self.stage.slower_button, self.stage.next_button):
-                button.setEnabled(False)
+            self.stage.show_empty(_(NOTHING_CHOSEN_TITLE), _(NOTHING_CHOSEN))
+            self.notes.show_item(None, "Shared review", "")
+
+    def _start_index(self, start_moment: int | None) -> int:
+        ids = [item.moment.id for item in self.plan]
+        return ids.index(start_moment) if start_moment in ids else 0
+
+    def shows(self, case_id: int, cycle: int) -> bool:
+        return (self.case_id, self.cycle) == (case_id, cycle)
+
+    def show_moment(self, moment_id: int | None) -> None:
+        """Go to that chosen moment's clip (None: stay where the review is)."""
+        if moment_id is not None and self.plan:
+            self.go(self._start_index(moment_id))
+
+    def _place(self, screen: QScreen | None) -> None:
+        """Full screen on ``screen`` (or the primary one) when shown; a roomy window after."""
+        screen = screen or QGuiApplication.primaryScreen()
+        if screen is not None:
+            self.setScreen(screen)
+            area = screen.availableGeometry()
+            normal = QRect(0, 0, min(1440, area.width()), min(900, area.height()))
+            normal.moveCenter(area.center())
+            self.setGeometry(normal)
+            self._normal = normal
+        self.setWindowState(self.windowState() | Qt.WindowState.WindowFullScreen)
 
     def _add_keys(self) -> None:
-        keys = (
-            ("Space", self.play_pause), ("R", self.replay), ("S", self._slower_key),
-            ("Right", lambda: self.go(self.index + 1)), ("PgDown", lambda: self.go(self.index + 1)),
-            ("Left", lambda: self.go(self.index - 1)), ("PgUp", lambda: self.go(self.index - 1)),
-            ("F11", self._toggle_full_screen), ("F", self._toggle_full_screen),
-            ("Esc", self._leave_full_screen), ("Ctrl+W", self.close), ("Ctrl+Q", self.close),
-        )
-        for key, slot in keys:
+        slots: dict[str, Callable[[], object]] = {
+            "play": self.play_pause, "replay": self.replay, "slow": self._slower_key,
+            "frame_back": lambda: self.step(-1), "frame_forward": lambda: self.step(1),
+            "previous": self._previous,
+            "next": lambda: self.go(self.index + 1),
+            "question": self.stop_on_question, "presenter": self.toggle_presenter,
+            "full_screen": self._toggle_full_screen,
+            "leave_full_screen": self._leave_full_screen, "close": self.close,
+        }
+        for key in REVIEW_KEYS:
             action = QAction(self)
-            action.setShortcut(QKeySequence(key))
+            action.setObjectName(f"review.{key.action}")
+            action.setShortcuts([QKeySequence(k) for k in key.keys])
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-            action.triggered.connect(slot)
+            action.triggered.connect(slots[key.action])
             self.addAction(action)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.notes.setFixedWidth(notes_width(event.size().width()))
+
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if self.isFullScreen() and not self._shown_once:
+            # A window manager makes it full screen; without one (a bare X server), fill it.
+            self.setGeometry(self.screen().geometry())
+        self._shown_once = True
 
     # -- clips --------------------------------------------------------------------------
 
@@ -139,10 +212,14 @@ class ReviewWindow(QWidget):
         self.notes.show_item(item)
         self.replay()
 
+    def _previous(self) -> None:
+        """The clip before this one; from the closing page or the gallery, back to this one."""
+        self.go(self.index - 1 if self._on_clip() else max(self.index, 0))
+
     def play_pause(self) -> None:
         """Play on within the clip (never past its end: the rest of the film is not shown)."""
         item = self.current
-        if item is None:
+        if item is None or not self._on_clip():
             return
         if self.player.playing:
             self.player.pause()
@@ -155,10 +232,23 @@ class ReviewWindow(QWidget):
 
     def replay(self) -> None:
         item = self.current
-        if item is None:
+        if item is None or not self._on_clip():
             return
         self.stage.show_question("")
         self.player.play_span(item.moment.start_frame, item.moment.end_frame)
+
+    def step(self, frames: int) -> None:
+        """One frame back or on, never outside the clip; the question stays under the picture."""
+        item = self.current
+        if item is None or not self._on_clip():
+            return
+        self.player.pause()
+        self.player.clear_span()
+        target = self.player.frame + frames
+        self.player.seek(max(item.moment.start_frame, min(item.moment.end_frame, target)))
+
+    def _on_clip(self) -> bool:
+        return self._stage_window is not None or self.pages.currentWidget() is self.stage_slot
 
     def _clip_finished(self, _frame: int) -> None:
         item = self.current
@@ -167,6 +257,14 @@ class ReviewWindow(QWidget):
         self.player.seek(item.pause_frame)
         self.stage.show_question(_(item.prompt))  # a typed question passes unchanged
 
+    def stop_on_question(self) -> None:
+        """End the clip now: pause on its still (or last frame) with its question."""
+        if self.current is None or not self._on_clip():
+            return
+        self.player.pause()
+        self.player.clear_span()
+        self._clip_finished(self.player.frame)
+
     def _toggle_slower(self) -> None:
         self.player.set_rate(SLOW_RATE if self.stage.slower_button.isChecked() else 1.0)
 
@@ -174,27 +272,74 @@ class ReviewWindow(QWidget):
         self.stage.slower_button.toggle()
         self._toggle_slower()
 
-    def _keep_still(self) -> None:
+    def keep_still(self) -> None:
+        """Keep the picture on screen as this clip's still: the clip pauses there from now on."""
         item = self.current
-        if item is not None:
-            self.workspace.add_still(item.recording.id, frame=self.player.frame)
+        if item is None:
+            return
+        self.player.pause()
+        try:
+            self.workspace.annotations.set_still(item.moment.id, self.player.frame)
+        except VigtoolError as exc:
+            self.notes.show_still_kept(str(exc))
+            return
+        self._replan()
+        self.notes.show_still_kept(STILL_KEPT)
+        self.gallery.load()
+
+    def _replan(self) -> None:
+        """Read the plan again (a still moved), staying on the same clip."""
+        current = self.current
+        self.plan = review_plan(self.workspace, self.case_id, self.cycle)
+        ids = [item.moment.id for item in self.plan]
+        if current is not None and current.moment.id in ids:
+            self.index = ids.index(current.moment.id)
 
     def show_gallery(self) -> None:
         self.player.pause()
+        self.stage.show_question("")
+        self.notes.show_item(None, "Pictures from this film", GALLERY_HINT)
         self.gallery.load()
         self.pages.setCurrentWidget(self.gallery)
 
     def show_closing(self) -> None:
         self.player.pause()
-        self.notes.show_item(None)
+        self.stage.show_question("")
+        self.notes.show_item(None, "Closing", CLOSING_HINT)
         self.closing.refresh()
         self.pages.setCurrentWidget(self.closing)
 
     # -- screens ------------------------------------------------------------------------
 
+    @property
+    def presenter(self) -> bool:
+        """Presenter mode: the practitioner's notes are hidden; the parent sees only the clip."""
+        return self._presenter
+
+    def toggle_presenter(self) -> None:
+        self.set_presenter(not self._presenter)
+
+    def set_presenter(self, on: bool) -> None:
+        if on and self._stage_window is not None:
+            return  # the clips are on their own screen already
+        self.notes.save_now()
+        self._presenter = on
+        self.notes.setVisible(not on)
+        self.stage.set_presenter(on)
+        if on:
+            self.setFocus()
+
+    def _screens_changed(self, *_args: object) -> None:
+        count = len(QGuiApplication.screens())
+        if count < 2 and self._stage_window is not None:
+            self.set_second_screen(False)
+        self.notes.set_screens(count)
+
     def set_second_screen(self, on: bool) -> None:
-        """Move the clips to their own window: full screen on another screen if there is one."""
-        if on and self._stage_window is None:
+        """Move the clips full screen onto another screen (a TV); never cover the notes."""
+        others = [s for s in QGuiApplication.screens() if s is not self.screen()]
+        if on and self._stage_window is None and others:
+            self.set_presenter(False)
             window = QWidget(None, Qt.WindowType.Window)
             window.setObjectName("reviewWindow")
             window.setStyleSheet(review_stylesheet())
@@ -202,15 +347,9 @@ class ReviewWindow(QWidget):
             window_layout = QVBoxLayout(window)
             window_layout.setContentsMargins(0, 0, 0, 0)
             window_layout.addWidget(self.stage)
-            screens = QGuiApplication.screens()
-            others = [s for s in screens if s is not self.screen()]
-            if others:
-                window.setScreen(others[0])
-                window.setGeometry(others[0].geometry())
-                window.showFullScreen()
-            else:
-                window.resize(1280, 800)
-                window.show()
+            window.setScreen(others[0])
+            window.setGeometry(others[0].geometry())
+            window.showFullScreen()
             self._stage_window = window
             self.pages.setCurrentWidget(self.away)
         elif not on and self._stage_window is not None:
@@ -224,7 +363,7 @@ class ReviewWindow(QWidget):
     def _toggle_full_screen(self) -> None:
         target = self._stage_window or self
         if target.isFullScreen():
-            target.showNormal()
+            self._leave_full_screen()
         else:
             target.showFullScreen()
 
@@ -232,10 +371,18 @@ class ReviewWindow(QWidget):
         target = self._stage_window or self
         if target.isFullScreen():
             target.showNormal()
+            if target is self and self._normal is not None:
+                self.setGeometry(self._normal)  # a roomy window on this screen
 
     def closeEvent(self, event: QCloseEvent) -> None:
+        app = QGuiApplication.instance()
+        if isinstance(app, QGuiApplication) and not self._closed:
+            app.screenAdded.disconnect(self._screens_changed)
+            app.screenRemoved.disconnect(self._screens_changed)
+        self._closed = True
         try:
             self.notes.save_now()
+            self.closing.save_now()
         finally:
             self.gallery.shutdown()
             if self._stage_window is not None:
