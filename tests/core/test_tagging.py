@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from vigtool.domain.records import Moment
-from vigtool.domain.tagging import neighbour_moment, quick_span, span_from_marks, toggle_code
+from vigtool.domain.tagging import (
+    neighbour_moment,
+    quick_span,
+    span_from_marks,
+    toggle_code,
+    trim_end_to,
+    trim_start_to,
+)
 from vigtool.domain.timebase import FrameTimes
 
 TIMES = FrameTimes.from_pts([i * 40 for i in range(500)], (1, 1000), 40)  # 25 fps, 20 s
@@ -45,3 +52,20 @@ def test_tab_moves_between_moments_by_start() -> None:
 def test_toggle_code_adds_and_removes_keeping_order() -> None:
     assert toggle_code(("a", "b"), "c") == ("a", "b", "c")
     assert toggle_code(("a", "b", "c"), "b") == ("a", "c")
+
+
+def test_shift_i_moves_the_start_to_the_playhead_either_way() -> None:
+    m = _moment(1, 100, 150)
+    assert trim_start_to(m, 90) == (90, 150)
+    assert trim_start_to(m, 120) == (120, 150)
+    assert trim_start_to(m, 150) == (150, 150)  # down to its last frame
+    assert trim_start_to(m, 151) is None  # it would start after it ends
+
+
+def test_shift_o_stops_the_moment_just_before_the_playhead_like_o() -> None:
+    m = _moment(1, 100, 150)
+    assert trim_end_to(m, 161, 500) == (100, 160)
+    assert trim_end_to(m, 120, 500) == (100, 119)
+    assert trim_end_to(m, 100, 500) == (100, 100)  # on its start: that one frame
+    assert trim_end_to(m, 499, 500) == (100, 499)  # the last frame has no frame after it
+    assert trim_end_to(m, 99, 500) is None  # it would end before it starts

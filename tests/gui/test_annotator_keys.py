@@ -143,9 +143,13 @@ def test_describe_a_moment_with_the_keyboard_alone(
     _press(qtbot, win, Qt.Key.Key_Return)
     assert win.inspector.title_edit.hasFocus()
     qtbot.keyClicks(win.inspector.title_edit, "She looks up at you")
-    qtbot.keyClick(win.inspector.title_edit, Qt.Key.Key_Escape)
+    qtbot.keyClick(win.inspector.title_edit, Qt.Key.Key_Return)  # Return confirms it
     (moment,) = ws.moments(rec_id)
     assert moment.title == "She looks up at you"
+
+    qtbot.keyClicks(win.inspector.title_edit, " and smiles")
+    qtbot.keyClick(win.inspector.title_edit, Qt.Key.Key_Escape)  # Esc: never mind
+    assert ws.annotations.moment(moment.id).title == "She looks up at you"
     assert not win.inspector.title_edit.hasFocus()
     _press(qtbot, win, Qt.Key.Key_Right)  # the keys drive the player again
     assert win.player.frame == 9

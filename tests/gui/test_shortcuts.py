@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
 from pytestqt.qtbot import QtBot
 
 from vigtool.codebook import Codebook, builtin_codebook
@@ -115,3 +116,24 @@ def test_escape_closes_the_sheet(dialog: ShortcutsDialog, qtbot: QtBot) -> None:
 )
 def test_key_parts_keep_a_plus_key(sequence: str, parts: list[str]) -> None:
     assert key_parts(sequence) == parts
+
+
+def test_no_key_does_two_things() -> None:
+    """Each key sequence is bound once (a clash makes Qt run neither action)."""
+    seen: dict[str, str] = {}
+    for b in BINDINGS:
+        for key in b.keys:
+            canonical = QKeySequence(key).toString()
+            assert canonical not in seen, f"{key} is both {seen[canonical]} and {b.action}"
+            seen[canonical] = b.action
+
+
+def test_the_preparing_keys_are_on_the_sheet(dialog: ShortcutsDialog) -> None:
+    shown = {e.action: e.keys for e in dialog.entries()}
+    assert shown["tag.still"] == ("S",)
+    assert shown["tag.remove_still"] == ("Shift+S",)
+    assert shown["tag.trim_start"] == ("Shift+I",)
+    assert shown["tag.trim_end"] == ("Shift+O",)
+    assert shown["player.mute"] == ("M",)
+    assert shown["player.volume_up"] == ("Ctrl+Up",)
+    assert shown["player.volume_down"] == ("Ctrl+Down",)

@@ -255,7 +255,7 @@ def test_thumbnails_and_sound_are_drawn_where_they_belong(
     image.fill(QColor("#00ff00"))
     timeline.add_thumbnail(0, image)
     QApplication.processEvents()
-    film = next(lane for lane in layout_lanes(260, [("a", ""), ("b", "")])
+    film = next(lane for lane in layout_lanes(timeline.height(), [("a", ""), ("b", "")])
                 if lane.kind is LaneKind.THUMBNAILS)
     rects = [r for region in timeline.regions for r in region]
     assert rects
@@ -264,7 +264,7 @@ def test_thumbnails_and_sound_are_drawn_where_they_belong(
     timeline.set_waveform(-level, level, 10)
     shot = timeline.grab().toImage()
     assert shot.pixelColor(LABEL_WIDTH + 10, film.top + film.height // 2) == QColor("#00ff00")
-    sound = layout_lanes(260, [("a", ""), ("b", "")])[-1]
+    sound = layout_lanes(timeline.height(), [("a", ""), ("b", "")])[-1]
     column = [shot.pixelColor(LABEL_WIDTH + 100, y) for y in range(sound.top, sound.bottom)]
     background = shot.pixelColor(LABEL_WIDTH + 100, sound.top + 1)
     assert sum(c != background for c in column) > sound.height // 2
@@ -317,7 +317,8 @@ def test_thousands_of_moments_and_the_playhead_are_painted_at_their_frames(
     w.set_moments([*crowd, probe])
     w.set_selected(17)
     w.set_playhead(90_000)  # 50:00
-    lanes = {lane.key: lane for lane in layout_lanes(260, [(g.id, "") for g in book.groups])}
+    lanes = {lane.key: lane for lane in layout_lanes(
+        w.height(), [(g.id, "") for g in book.groups], empty={UNTAGGED_KEY})}
 
     def x_of(frame: int) -> float:  # the left edge of a frame at whole-film zoom
         return LABEL_WIDTH + times.frame_to_ms(frame) * 1280 / times.duration_ms

@@ -1,4 +1,5 @@
-"""Pure rules behind the tagging keys (I, O, Q, Tab), so they are tested without Qt.
+"""Pure rules behind the tagging keys (I, O, Q, Tab, Shift+I, Shift+O), so they are
+tested without Qt.
 
 Marks sit at the start of a frame, like the playhead: I marks where the
 moment begins, O where it stops. The frame under the playhead when O is
@@ -30,6 +31,23 @@ def span_from_marks(mark_in: int, mark_out: int, frame_count: int) -> tuple[int,
     if second == first:
         return first, first
     return first, (last if second == last else second - 1)
+
+
+def trim_start_to(moment: Moment, frame: int) -> tuple[int, int] | None:
+    """The span after Shift+I (the moment now starts at ``frame``), or None when
+    that would put its start after its last frame."""
+    if frame > moment.end_frame:
+        return None
+    return max(0, frame), moment.end_frame
+
+
+def trim_end_to(moment: Moment, frame: int, frame_count: int) -> tuple[int, int] | None:
+    """The span after Shift+O, which stops the moment like O does: just before
+    ``frame`` (on the start frame it keeps that one frame; on the film's last
+    frame it includes it). None when that would end it before it starts."""
+    if frame < moment.start_frame:
+        return None
+    return span_from_marks(moment.start_frame, frame, frame_count)
 
 
 def quick_span(

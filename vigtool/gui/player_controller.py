@@ -26,6 +26,7 @@ from vigtool.gui.vlc_player import VlcPlayer
 from vigtool.media.frame_index import FrameIndex
 
 SPEEDS = (0.1, 0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+VOLUME_STEP = 10  # percent per Ctrl+Up / Ctrl+Down
 _TICK_MS = 15
 
 
@@ -45,6 +46,7 @@ class PlayerController(QObject):
     spanFinished = Signal(int)  # the last frame of a play_span() was reached
     playingChanged = Signal(bool)
     rateChanged = Signal(float)
+    soundChanged = Signal(int, bool)  # volume in percent, muted
     problem = Signal(str)
 
     def __init__(
@@ -59,6 +61,10 @@ class PlayerController(QObject):
         self._playing = False
         self._direction = 1
         self._rate = 1.0
+        self._shuttle_base: float | None = None  # the speed to go back to after J/K/L
+        self._volume = 100
+        self._muted = False
+        self._sound_pending = False  # VLC has not taken the level yet (no sound output)
         self._loop: tuple[int, int] | None = None
         self._stop_at: int | None = None
         self._anchor: tuple[float, float] = (0.0, 0.0)  # (media ms, monotonic s)
@@ -133,6 +139,19 @@ class PlayerController(QObject):
     def rate(self) -> float:
         return self._rate
 
+    @property
+    def direction(self) -> int:
+        """1 forwards, -1 backwards (J): the way it plays, or last played."""
+        return self._direction
+
+    @property
+    def volume(self) -> int:
+        return self._volume
+
+    @property
+    def muted(self) -> bool:
+        return self._muted
+
     def set_loop(self, span: tuple[int, int] | None) -> None:
         """Loop playback over frames start..end inclusive, or stop looping."""
         self._loop = span
@@ -198,6 +217,7 @@ class PlayerController(QObject):
         if direction > 0 and self._vlc_player is not None:
             self._vlc_player.set_rate(self._rate)
             self._vlc_player.play()
+            self._apply_sound()
             self._pending_seek_ms = ms
             self._last_vlc_ms = -1
         self._set_playing(True)
@@ -209,16 +229,28 @@ class PlayerController(QObject):
             self._vlc_player.pause()
         self._set_playing(False)
         self._request(self._frame)
+        self._end_shuttle()
 
     def shuttle(self, direction: int) -> None:
-        """J/L: start playing that way, or go faster if already going that way."""
+        """J/L: start playing that way, or go faster if already going that way.
+
+        Shuttling is for finding a place: once it stops (K, Space, the end) the
+        speed goes back to what it was before, so Space plays as it did.
+        """
         if self._playing and self._direction == direction:
-            self.set_rate(min(2.0, self._rate * 2 if self._rate >= 1 else 1.0))
+            self._set_speed(min(2.0, self._rate * 2 if self._rate >= 1 else 1.0))
             return
+        base = self._rate if self._shuttle_base is None else self._shuttle_base
         if self._playing:
             self.pause()
-        self.set_rate(1.0)
+        self._shuttle_base = base
+        self._set_speed(1.0)
         self.play(direction)
+
+    def _end_shuttle(self) -> None:
+        if self._shuttle_base is not None:
+            base, self._shuttle_base = self._shuttle_base, None
+            self._set_speed(base)
 
     def slower(self) -> None:
         lower = [s for s in SPEEDS if s < self._rate - 1e-9]
@@ -231,6 +263,11 @@ class PlayerController(QObject):
             self.set_rate(higher[0])
 
     def set_rate(self, rate: float) -> None:
+        """A chosen speed ([, ], \\): it stays for Space after a shuttle ends."""
+        self._shuttle_base = None
+        self._set_speed(rate)
+
+    def _set_speed(self, rate: float) -> None:
         rate = max(SPEEDS[0], min(SPEEDS[-1], rate))
         if self._playing:
             self._anchor = (self._estimated_ms(), time.monotonic())
@@ -239,7 +276,36 @@ class PlayerController(QObject):
             self._vlc_player.set_rate(rate)
         self.rateChanged.emit(rate)
 
+    def set_volume(self, percent: int) -> None:
+        """Sound level, 0-100; a change of level also turns mute off."""
+        percent = max(0, min(100, int(percent)))
+        if (percent, False) == (self._volume, self._muted):
+            return
+        self._volume, self._muted = percent, False
+        self._apply_sound()
+        self.soundChanged.emit(self._volume, self._muted)
+
+    def change_volume(self, step: int) -> None:
+        self.set_volume(self._volume + step)
+
+    def set_muted(self, muted: bool) -> None:
+        if muted != self._muted:
+            self._muted = muted
+            self._apply_sound()
+            self.soundChanged.emit(self._volume, self._muted)
+
+    def toggle_mute(self) -> None:
+        self.set_muted(not self._muted)
+
     # -- internals ------------------------------------------------------------------------
+
+    def _apply_sound(self) -> None:
+        """Give VLC the level and mute. A stopped VLC has no sound output and drops
+        them, so until it reports them back they are given again with each frame."""
+        if self._vlc_player is not None:
+            self._vlc_player.set_volume(self._volume)
+            self._vlc_player.set_mute(self._muted)
+            self._sound_pending = self._vlc_player.sound() != (self._volume, self._muted)
 
     def _set_playing(self, playing: bool) -> None:
         if playing == self._playing:
@@ -330,6 +396,8 @@ class PlayerController(QObject):
         if self._pending_seek_ms is not None:
             return
         if self._playing and self._uses_vlc_clock() and self._vlc_player is not None:
+            if self._sound_pending:
+                self._apply_sound()
             self._surface.show_image(self._vlc_player.latest_image())
             self._tick()  # each shown frame moves the playhead: no extra timer wake-ups
 
@@ -341,6 +409,8 @@ class PlayerController(QObject):
         if self._times is None:
             return
         self._set_playing(False)  # VLC has stopped by itself at the end
+        if not self._loop:
+            self._end_shuttle()
         if self._stop_at is not None:
             stop, self._stop_at = self._stop_at, None
             self.seek(stop)

@@ -1,5 +1,9 @@
 """What the tagging keys do: every change goes through a Workspace operation.
 
+Tagging (I, O, Q), codes, turns, the review choice, keyboard trim (Shift+I,
+Shift+O) and the moment's still (S, Shift+S) all act on the selected moment
+at the playhead and say in one status-bar line what they did or why not.
+
 Holds the two bits of interaction state that are not data: the pending in
 mark and the selected moment. GUI thread only.
 """
@@ -9,8 +13,17 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 
 from vigtool.codebook import Codebook
-from vigtool.domain.tagging import neighbour_moment, quick_span, span_from_marks, toggle_code
+from vigtool.domain.records import Moment
+from vigtool.domain.tagging import (
+    neighbour_moment,
+    quick_span,
+    span_from_marks,
+    toggle_code,
+    trim_end_to,
+    trim_start_to,
+)
 from vigtool.errors import VigtoolError
+from vigtool.gui.keymap import binding
 from vigtool.gui.player_controller import PlayerController
 from vigtool.workspace import Workspace
 
@@ -113,6 +126,82 @@ class Tagger(QObject):
         self._ws.add_turn(self.recording_id, frame=self._player.frame, actor=actor, kind=kind)
         who = "Child's cue" if actor == "child" else "Adult's response"
         self.message.emit(f"{who} marked at frame {self._player.frame}")
+
+    def _selected_moment(self, doing: str) -> Moment | None:
+        """The selected moment, or None after saying what to do first."""
+        if not self._guard():
+            return None
+        if self.selected is None:
+            self.message.emit(f"Select a moment (Tab) or tag one (I, O) before {doing}")
+            return None
+        return self._ws.annotations.moment(self.selected)
+
+    def trim_start_here(self) -> None:
+        moment = self._selected_moment("trimming it")
+        if moment is None:
+            return
+        span = trim_start_to(moment, self._player.frame)
+        if span is None:
+            self.message.emit(
+                f"Not trimmed: the moment would start after it ends (frame {moment.end_frame}). "
+                "Put the playhead before its end to move its start.")
+            return
+        self._trim(moment, *span)
+
+    def trim_end_here(self) -> None:
+        moment = self._selected_moment("trimming it")
+        if moment is None:
+            return
+        span = trim_end_to(moment, self._player.frame, self._player.frame_count)
+        if span is None:
+            self.message.emit(
+                f"Not trimmed: the moment would end before it starts (frame "
+                f"{moment.start_frame}). Put the playhead after its start to move its end.")
+            return
+        self._trim(moment, *span)
+
+    def _trim(self, moment: Moment, start: int, end: int) -> None:
+        if (start, end) == (moment.start_frame, moment.end_frame):
+            self.message.emit(f"The moment already spans frames {start}-{end}")
+            return
+        try:  # only the edge that moves, so Undo reads "Undo Trim Moment"
+            if start != moment.start_frame:
+                self._ws.update_moment(moment.id, start_frame=start)
+            else:
+                self._ws.update_moment(moment.id, end_frame=end)
+        except VigtoolError as exc:
+            self.message.emit(str(exc))
+            return
+        self.message.emit(f"Trimmed: frames {start}-{end} ({end - start + 1} frames)")
+
+    def keep_still_here(self) -> None:
+        moment = self._selected_moment("keeping a still")
+        if moment is None:
+            return
+        frame = self._player.frame
+        if not moment.start_frame <= frame <= moment.end_frame:
+            self.message.emit(
+                f"The playhead (frame {frame}) is outside the selected moment (frames "
+                f"{moment.start_frame}-{moment.end_frame}): move into it to keep a still")
+            return
+        try:
+            self._ws.annotations.set_still(moment.id, frame)
+        except VigtoolError as exc:
+            self.message.emit(str(exc))
+            return
+        self.message.emit(f"Still kept: frame {frame}. The clip pauses on it in the review.")
+
+    def remove_still(self) -> None:
+        moment = self._selected_moment("removing its still")
+        if moment is None:
+            return
+        stills = self._ws.annotations.stills_in(moment)
+        if not stills:
+            key = binding("tag.still").keys[0]
+            self.message.emit(f"This moment has no still: press {key} on the frame to keep")
+            return
+        self._ws.annotations.delete_still(stills[0].id)
+        self.message.emit(f"Still at frame {stills[0].frame} removed (Ctrl+Z brings it back)")
 
     def delete_selected(self) -> None:
         if self.selected is not None:

@@ -14,7 +14,7 @@ right of the lane labels).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -277,13 +277,16 @@ class LaneKind(StrEnum):
 UNTAGGED_KEY = "\x00untagged"  # cannot clash with a codebook group id (those are slugs)
 
 # kind: (minimum, maximum) height; lanes grow evenly between the two with the widget.
-_HEIGHTS: Mapping[LaneKind, tuple[int, int]] = {
-    LaneKind.RULER: (30, 30),
-    LaneKind.THUMBNAILS: (24, 44),
-    LaneKind.GROUP: (18, 44),
-    LaneKind.UNTAGGED: (14, 26),
+# A moment lane with nothing in it is a thin EMPTY lane, so a laptop screen is not
+# spent on blank rows.
+_HEIGHTS: Mapping[LaneKind | Literal["empty"], tuple[int, int]] = {
+    LaneKind.RULER: (28, 28),
+    LaneKind.THUMBNAILS: (24, 34),
+    LaneKind.GROUP: (20, 34),
+    LaneKind.UNTAGGED: (18, 24),
+    "empty": (14, 18),
     LaneKind.TURNS: (22, 22),
-    LaneKind.AUDIO: (20, 38),
+    LaneKind.AUDIO: (18, 26),
 }
 
 
@@ -294,6 +297,7 @@ class Lane:
     label: str
     top: int
     height: int
+    empty: bool = False  # a moment lane with nothing in it (drawn thin and quiet)
 
     @property
     def bottom(self) -> int:
@@ -304,10 +308,8 @@ class Lane:
         return self.kind in (LaneKind.GROUP, LaneKind.UNTAGGED)
 
 
-def layout_lanes(height: int, groups: Sequence[tuple[str, str]]) -> tuple[Lane, ...]:
-    """Lanes top to bottom: ruler, thumbnails, one per (group id, label), Untagged,
-    Turns, Audio. Extra height is shared evenly up to each lane's maximum."""
-    plan: list[tuple[LaneKind, str, str]] = [
+def _plan(groups: Sequence[tuple[str, str]]) -> list[tuple[LaneKind, str, str]]:
+    return [
         (LaneKind.RULER, LaneKind.RULER, ""),
         (LaneKind.THUMBNAILS, LaneKind.THUMBNAILS, "Film"),
         *((LaneKind.GROUP, gid, label) for gid, label in groups),
@@ -315,28 +317,50 @@ def layout_lanes(height: int, groups: Sequence[tuple[str, str]]) -> tuple[Lane, 
         (LaneKind.TURNS, LaneKind.TURNS, "Turns"),
         (LaneKind.AUDIO, LaneKind.AUDIO, "Sound"),
     ]
-    low = sum(_HEIGHTS[kind][0] for kind, _, _ in plan)
-    room = sum(_HEIGHTS[kind][1] - _HEIGHTS[kind][0] for kind, _, _ in plan)
+
+
+def _range(kind: LaneKind, key: str, empty: Collection[str]) -> tuple[int, int]:
+    moments = kind in (LaneKind.GROUP, LaneKind.UNTAGGED)
+    return _HEIGHTS["empty" if moments and key in empty else kind]
+
+
+def layout_lanes(
+    height: int, groups: Sequence[tuple[str, str]], empty: Collection[str] = ()
+) -> tuple[Lane, ...]:
+    """Lanes top to bottom: ruler, thumbnails, one per (group id, label), Untagged,
+    Turns, Audio. Moment lanes whose key is in ``empty`` are thin. Extra height is
+    shared evenly up to each lane's maximum; beyond that it goes to the moment lanes
+    that hold moments."""
+    plan = _plan(groups)
+    ranges = [_range(kind, key, empty) for kind, key, _ in plan]
+    low = sum(lo for lo, _ in ranges)
+    room = sum(hi - lo for lo, hi in ranges)
     share = min(1.0, max(0.0, (height - low) / room)) if room else 0.0
-    heights = [lo + int((hi - lo) * share) for lo, hi in (_HEIGHTS[k] for k, _, _ in plan)]
-    # Height left over when every lane is at its maximum goes to the moment lanes.
-    growing = [i for i, (kind, _, _) in enumerate(plan) if kind is LaneKind.GROUP] or [
-        len(plan) - 3]
+    heights = [lo + int((hi - lo) * share) for lo, hi in ranges]
+    holding = [i for i, (kind, key, _) in enumerate(plan)
+               if kind in (LaneKind.GROUP, LaneKind.UNTAGGED)]
+    growing = [i for i in holding if plan[i][1] not in empty] or holding
     spare = max(0, height - sum(heights))
     for n, i in enumerate(growing):
         heights[i] += spare // len(growing) + (1 if n < spare % len(growing) else 0)
     lanes: list[Lane] = []
     top = 0
     for (kind, key, label), h in zip(plan, heights, strict=True):
-        lanes.append(Lane(kind, key, label, top, h))
+        lanes.append(Lane(kind, key, label, top, h,
+                          kind in (LaneKind.GROUP, LaneKind.UNTAGGED) and key in empty))
         top += h
     return tuple(lanes)
 
 
 def minimum_height(group_count: int) -> int:
-    return sum(lo for lo, _ in _HEIGHTS.values()) + _HEIGHTS[LaneKind.GROUP][0] * (
-        group_count - 1
-    )
+    """The height every lane needs at its smallest, whatever it holds."""
+    plan = _plan([(str(n), "") for n in range(group_count)])
+    return sum(_range(kind, key, ())[0] for kind, key, _ in plan)
+
+
+def maximum_height(groups: Sequence[tuple[str, str]], empty: Collection[str] = ()) -> int:
+    """The height at which every lane is at its largest (the timeline's size hint)."""
+    return sum(_range(kind, key, empty)[1] for kind, key, _ in _plan(groups))
 
 
 # -- moments per lane ------------------------------------------------------------------------

@@ -1,5 +1,6 @@
 """Drawing the timeline: the cached background (lanes, labels, ruler, filmstrip,
-sound, turns) and the live layer (moment blocks, selection, drag preview, playhead).
+sound, turns) and the live layer (moment blocks and their stills, selection, drag
+preview, playhead).
 
 Split from the widget so each part stays readable; every function here only
 draws what it is given, with the pens, brushes and fonts of a ``TimelineStyle``
@@ -56,6 +57,7 @@ __all__ = [
     "paint_ruler",
     "paint_selection",
     "paint_turn_lane",
+    "still_xs",
 ]
 
 BLOCK_INSET = 4  # px between a block and its lane's top and bottom
@@ -82,25 +84,37 @@ def paint_lanes(
         codes = lane_codes.get(lane.key, ())
         text_left = 10.0
         if codes:
-            chip = (lane.height - 12) / len(codes)
+            inset = min(6.0, lane.height / 5)
+            chip = (lane.height - 2 * inset) / len(codes)
             for i, colour in enumerate(style.colours(codes)):
-                p.fillRect(QRectF(8, lane.top + 6 + i * chip, 4, chip), colour)
+                p.fillRect(QRectF(8, lane.top + inset + i * chip, 4, chip), colour)
             text_left = 18.0
-        rect = QRectF(text_left, lane.top + 1, left - text_left - 6, lane.height - 2)
-        if lane.kind is LaneKind.RULER:
-            continue
-        font = style.font if lane.holds_moments else style.small
-        metrics = style.metrics if lane.holds_moments else style.small_metrics
-        p.setFont(font)
-        p.setPen(style.text if lane.holds_moments else style.muted)
-        flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
-        if lane.height >= 2.3 * metrics.lineSpacing() and metrics.horizontalAdvance(
-            lane.label
-        ) > rect.width():
+        if lane.kind is not LaneKind.RULER:
+            _paint_label(p, style, lane, QRectF(text_left, lane.top + 1, left - text_left - 6,
+                                                lane.height - 2))
+
+
+def _paint_label(p: QPainter, style: TimelineStyle, lane: Lane, rect: QRectF) -> None:
+    """A lane's name: in the body font for a lane holding moments, else small and quiet;
+    a name too long for one line wraps onto two small lines where the lane is tall
+    enough, and is shortened with "..." only where it is not."""
+    main = lane.holds_moments and not lane.empty
+    font, metrics = (style.font, style.metrics) if main else (style.small, style.small_metrics)
+    flags = Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft
+    p.setPen(style.text if main else style.muted)
+    if metrics.horizontalAdvance(lane.label) > rect.width():
+        if rect.height() >= 2 * metrics.lineSpacing():
+            p.setFont(font)
             p.drawText(rect, int(flags | Qt.TextFlag.TextWordWrap), lane.label)
-        else:
-            label = metrics.elidedText(lane.label, Qt.TextElideMode.ElideRight, rect.width())
-            p.drawText(rect, int(flags), label)
+            return
+        font, metrics = style.small, style.small_metrics
+        if rect.height() >= 2 * metrics.lineSpacing():
+            p.setFont(font)
+            p.drawText(rect, int(flags | Qt.TextFlag.TextWordWrap), lane.label)
+            return
+    p.setFont(font)
+    label = metrics.elidedText(lane.label, Qt.TextElideMode.ElideRight, rect.width())
+    p.drawText(rect, int(flags), label)
 
 
 def paint_ruler(
@@ -262,7 +276,8 @@ def paint_turn_lane(p: QPainter, style: TimelineStyle, lane: Lane, vp: Viewport,
 def paint_moment_lane(
     p: QPainter, style: TimelineStyle, lane: Lane, spans: LaneSpans,
     signatures: Sequence[tuple[str, ...]], vp: Viewport, left: int, x_lo: float, x_hi: float,
-    skip_id: int | None, titles: Mapping[int, str], turn_ms: np.ndarray, dpr: float,
+    skip_id: int | None, titles: Mapping[int, str], turn_ms: np.ndarray, still_ms: np.ndarray,
+    dpr: float,
 ) -> None:
     """The moments of one lane between x_lo and x_hi (widget x). Blocks too narrow
     to see, or too many to draw one by one, are merged into pixel-column runs."""
@@ -298,7 +313,8 @@ def paint_moment_lane(
     for i, a, b in zip(index[wide].tolist(), x0[wide].tolist(), x1[wide].tolist(), strict=True):
         paint_block(p, style, signatures[int(spans.signature[i])], a, b, top, h,
                     titles.get(int(spans.ids[i]), ""), bool(spans.review[i]),
-                    (left, left + vp.width))
+                    (left, left + vp.width),
+                    still_xs(still_ms, int(spans.start_ms[i]), int(spans.end_ms[i]), vp, offset))
         j0, j1 = np.searchsorted(turn_ms, (spans.start_ms[i], spans.end_ms[i]))
         for t in turn_ms[j0:j1].tolist():
             tx = round(t / vp.ms_per_px + offset) + 0.5
@@ -308,13 +324,24 @@ def paint_moment_lane(
         p.drawLines(ticks)
 
 
+def still_xs(still_ms: np.ndarray, t0: int, t1: int, vp: Viewport, offset: float) -> list[float]:
+    """Widget x of the stills in [t0, t1) ms (one moment's frames), pixel-centred."""
+    j0, j1 = np.searchsorted(still_ms, (t0, t1))
+    return [round(t / vp.ms_per_px + offset) + 0.5 for t in still_ms[j0:j1].tolist()]
+
+
 def paint_block(
     p: QPainter, style: TimelineStyle, signature: tuple[str, ...], x0: float, x1: float,
     top: float, h: float, title: str, review: bool, track: tuple[float, float],
+    stills: Sequence[float] = (),
 ) -> None:
     """One moment as a rounded block (striped when it has several of the lane's codes),
-    with its title kept in view when the block runs off the left of the track."""
-    brush, border, title_pen = style.block(signature)
+    with its title kept in view when the block runs off the left of the track.
+
+    Each still (widget x) is a dark-edged white line down the block, broken around
+    the title, with a small picture on the block's top edge (turns are ticks along
+    the bottom, so the two never look alike)."""
+    brush, border, title_pen, plate = style.block(signature)
     x0, x1 = round(max(x0, track[0] - 8)), round(min(x1, track[1] + 8))  # no huge coordinates
     rect = QRectF(x0 + 0.5, top + 0.5, max(1.0, x1 - x0 - 1.0), h - 1)
     p.setBrush(brush)
@@ -328,12 +355,42 @@ def paint_block(
         p.drawPixmap(QPointF(x, rect.top() + (1 if inside else -4)), star)
         text_right -= 12
     text_left = max(rect.left(), track[0]) + 5
+    label: QRectF | None = None  # where the title's letters are
     if title and text_right - text_left >= 30 and h >= style.small_metrics.height():
-        p.setFont(style.small)
-        p.setPen(title_pen)
         area = QRectF(text_left, rect.top(), text_right - text_left, rect.height())
         text = style.small_metrics.elidedText(title, Qt.TextElideMode.ElideRight, area.width())
+        text_h = style.small_metrics.height()
+        label = QRectF(area.left() - 3, area.center().y() - text_h / 2 - 1,
+                       min(style.small_metrics.horizontalAdvance(text) + 6, area.width() + 3),
+                       text_h + 2)
+    _paint_still_lines(p, style, stills, top + 4, top + h - 1, label)
+    if label is not None:
+        if plate is not None:
+            p.setPen(Qt.PenStyle.NoPen)
+            p.setBrush(plate)
+            p.drawRoundedRect(label, 2, 2)
+        p.setFont(style.small)
+        p.setPen(title_pen)
         p.drawText(area, int(Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft), text)
+    if stills:
+        picture = style.still_sprite(p.device().devicePixelRatioF())
+        for x in stills:
+            p.drawPixmap(QPointF(x - SPRITE / 2, top - 3), picture)
+
+
+def _paint_still_lines(p: QPainter, style: TimelineStyle, xs: Sequence[float], y0: float,
+                       y1: float, gap: QRectF | None) -> None:
+    """The stills' lines from y0 to y1, leaving ``gap`` (the title) clear."""
+    lines: list[QLineF] = []
+    for x in xs:
+        if gap is not None and gap.left() <= x <= gap.right():
+            lines += [QLineF(x, y0, x, max(y0, gap.top())),
+                      QLineF(x, min(y1, gap.bottom()), x, y1)]
+        else:
+            lines.append(QLineF(x, y0, x, y1))
+    for pen in (style.still_edge, style.still_line):
+        p.setPen(pen)
+        p.drawLines([line for line in lines if line.length() > 0.5])
 
 
 def paint_selection(p: QPainter, style: TimelineStyle, x0: float, x1: float, lane: Lane) -> None:

@@ -3,7 +3,9 @@
 Built once per palette, font and codebook (``TimelineStyle``), because
 allocating a QColor or QBrush per moment per paint is what makes peers'
 timelines stutter. Turn markers and the review star are drawn once per screen
-scale into small sprites, so a paint only blits them. A turn marker is
+scale into small sprites, so a paint only blits them. A moment's title is
+drawn in black or white, whichever reads better on every stripe of its block,
+on a light or dark plate when neither reads well enough alone. A turn marker is
 numbered ``actor * 3 + kind`` (indices into ``TURN_ACTORS`` and
 ``TURN_KINDS``). GUI thread only.
 """
@@ -11,6 +13,7 @@ numbered ``actor * 3 + kind`` (indices into ``TURN_ACTORS`` and
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
@@ -39,6 +42,47 @@ TURN_ACTORS = (Actor.CHILD, Actor.ADULT)
 TURN_KINDS = (TurnKind.INITIATIVE, TurnKind.RECEPTION, TurnKind.RESPONSE)
 CHILD_COLOUR = "#C8553D"
 ADULT_COLOUR = "#2F6690"
+READABLE_CONTRAST = 4.5  # WCAG AA for normal text
+_DARK_TEXT = QColor(20, 20, 20)
+_LIGHT_TEXT = QColor(255, 255, 255)
+
+
+def luminance(colour: QColor) -> float:
+    """WCAG relative luminance, 0 (black) to 1 (white)."""
+    def channel(c: float) -> float:
+        return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+    return (0.2126 * channel(colour.redF()) + 0.7152 * channel(colour.greenF())
+            + 0.0722 * channel(colour.blueF()))
+
+
+def contrast(a: QColor, b: QColor) -> float:
+    """WCAG contrast ratio, 1 to 21."""
+    la, lb = sorted((luminance(a), luminance(b)), reverse=True)
+    return (la + 0.05) / (lb + 0.05)
+
+
+def over(top: QColor, ground: QColor) -> QColor:
+    """``top`` (with its alpha) painted over an opaque ``ground``."""
+    return _mix(ground, top, top.alphaF())
+
+
+def title_look(colours: Sequence[QColor]) -> tuple[QColor, QColor | None]:
+    """The title's colour on a block of these stripes, and the plate to put under it
+    when no plain colour reads on all of them (e.g. white on yellow)."""
+    worst = {text.rgb(): min(contrast(text, c) for c in colours)
+             for text in (_DARK_TEXT, _LIGHT_TEXT)}
+    text = _DARK_TEXT if worst[_DARK_TEXT.rgb()] >= worst[_LIGHT_TEXT.rgb()] else _LIGHT_TEXT
+    if worst[text.rgb()] >= READABLE_CONTRAST:
+        return text, None
+    plate = QColor(255, 255, 255, 215) if text == _DARK_TEXT else QColor(0, 0, 0, 170)
+    return text, plate
+
+
+class BlockLook(NamedTuple):
+    brush: QBrush
+    border: QPen
+    title: QPen
+    plate: QBrush | None  # under the title, when the stripes need one
 
 
 def _mix(a: QColor, b: QColor, t: float) -> QColor:
@@ -94,6 +138,8 @@ class TimelineStyle:
         self.star_brush = QBrush(QColor(REVIEW_GOLD))
         self.star_pen = QPen(QColor(REVIEW_GOLD).darker(160), 0.8)
         self.tick_pen = QPen(QColor(0, 0, 0, 110), 1.2)
+        self.still_edge = QPen(QColor(30, 30, 30), 3.0)
+        self.still_line = QPen(QColor(255, 255, 255), 1.0)
         self.turn_brush = {Actor.CHILD: QBrush(QColor(CHILD_COLOUR)),
                            Actor.ADULT: QBrush(QColor(ADULT_COLOUR))}
         self.turn_pen = {a: QPen(b.color(), 1.4) for a, b in self.turn_brush.items()}
@@ -108,8 +154,12 @@ class TimelineStyle:
         self.small_metrics = QFontMetricsF(self.small)
         self._colours = {c.id: QColor(c.colour) for c in codebook.codes} if codebook else {}
         self._neutral = _mix(base, text, 0.38)
-        self._sig: dict[tuple[str, ...], tuple[QBrush, QPen, QPen]] = {}
+        self._sig: dict[tuple[str, ...], BlockLook] = {}
         self._sprites: dict[tuple[int, float], QPixmap] = {}
+
+    def still_sprite(self, dpr: float) -> QPixmap:
+        """A small framed picture marking a still, drawn once per screen scale."""
+        return self._sprite(-2, dpr, _draw_still)
 
     def star_sprite(self, dpr: float) -> QPixmap:
         """The review star, drawn once per screen scale so many are cheap to blit."""
@@ -149,9 +199,10 @@ class TimelineStyle:
     def colours(self, codes: Sequence[str]) -> list[QColor]:
         return [self._colours.get(c, self._neutral) for c in codes] or [self._neutral]
 
-    def block(self, signature: tuple[str, ...]) -> tuple[QBrush, QPen, QPen]:
-        """(fill, border, title text) for a block showing these codes. Several codes
-        become horizontal stripes through one gradient brush that scales to any block."""
+    def block(self, signature: tuple[str, ...]) -> BlockLook:
+        """Fill, border, title pen and title plate for a block showing these codes.
+        Several codes become horizontal stripes through one gradient brush that
+        scales to any block."""
         cached = self._sig.get(signature)
         if cached is None:
             colours = self.colours(signature)
@@ -166,11 +217,28 @@ class TimelineStyle:
                     gradient.setColorAt((i + 1) / n - 1e-4, colour)
                 brush = QBrush(gradient)
             border = QPen(colours[0].darker(150), 1.0)
-            light = sum(c.lightnessF() for c in colours) / len(colours) > 0.55
-            title = QPen(QColor(20, 20, 20) if light else QColor(255, 255, 255))
-            cached = (brush, border, title)
+            text, plate = title_look(colours)
+            cached = BlockLook(brush, border, QPen(text), QBrush(plate) if plate else None)
             self._sig[signature] = cached
         return cached
+
+
+def _draw_still(p: QPainter) -> None:
+    """A white photo with a dark frame and a hill, readable on any block colour."""
+    frame = QRectF(0.8, 1.8, SPRITE - 1.6, SPRITE - 3.6)
+    p.setPen(QPen(QColor(30, 30, 30), 1.1))
+    p.setBrush(QColor(255, 255, 255))
+    p.drawRoundedRect(frame, 1.2, 1.2)
+    hill = QPainterPath(QPointF(2.2, 8.2))
+    hill.lineTo(QPointF(4.6, 5.0))
+    hill.lineTo(QPointF(6.4, 7.0))
+    hill.lineTo(QPointF(7.4, 6.0))
+    hill.lineTo(QPointF(8.8, 8.2))
+    hill.closeSubpath()
+    p.setPen(Qt.PenStyle.NoPen)
+    p.setBrush(QColor(30, 30, 30))
+    p.drawPath(hill)
+    p.drawEllipse(QPointF(7.6, 4.0), 0.9, 0.9)
 
 
 def _draw_turn_marker(p: QPainter, style: TimelineStyle, actor: Actor, kind: TurnKind) -> None:

@@ -6,7 +6,7 @@ edge to one ``momentEdited`` (one undo step) and the widget testable alone.
 
 Painting is layered for speed: lanes, labels, ruler, filmstrip, sound and turn
 markers are drawn into a pixmap keyed by (size, zoom, scroll, content
-version); moments are drawn live on top, culled by binary search to the
+version); moments (with their stills) are drawn live on top, culled by binary search to the
 repainted columns; the playhead repaints only its old and new columns.
 Everything here runs on the GUI thread only.
 """
@@ -37,12 +37,13 @@ from PySide6.QtWidgets import QToolTip, QWidget
 
 from vigtool.codebook import Codebook
 from vigtool.domain.clock import ruler_time
-from vigtool.domain.records import Moment, Turn
+from vigtool.domain.records import Moment, Still, Turn
 from vigtool.domain.timebase import FrameTimes
 from vigtool.gui import timeline_paint as paint
 from vigtool.gui.timeline_geometry import (
     LABEL_WIDTH,
     THUMBNAIL_REACH_MS,
+    UNTAGGED_KEY,
     Lane,
     LaneKind,
     LaneSpans,
@@ -50,6 +51,7 @@ from vigtool.gui.timeline_geometry import (
     build_lane_spans,
     hit_test,
     layout_lanes,
+    maximum_height,
     minimum_height,
     moment_ms,
     ruler_ticks,
@@ -76,6 +78,7 @@ class TimelineView(QWidget):
     seekRequested = Signal(int)  # frame
     momentClicked = Signal(int)  # moment id
     momentEdited = Signal(int, int, int)  # moment id, start frame, end frame (inclusive)
+    edgeDragged = Signal(int)  # while an edge is dragged: the frame it would trim to
     zoomChanged = Signal(float)  # frames per pixel
 
     def __init__(self, parent: QWidget | None = None) -> None:
@@ -95,6 +98,9 @@ class TimelineView(QWidget):
         self._turns: list[Turn] = []
         self._turn_ms = np.zeros(0, dtype=np.int64)
         self._turn_kind = np.zeros(0, dtype=np.int64)  # actor * 3 + kind
+        self._stills: list[Still] = []
+        self._still_ms = np.zeros(0, dtype=np.int64)
+        self._empty: frozenset[str] = frozenset()
         self._selected: int | None = None
         self._playhead = 0
         self._following = True
@@ -120,6 +126,7 @@ class TimelineView(QWidget):
         self._following = True
         self._rebuild_spans()
         self._set_turn_arrays()
+        self._set_still_array()
         self._changed_background()
         self.zoomChanged.emit(self._vp.frames_per_px)
 
@@ -145,6 +152,16 @@ class TimelineView(QWidget):
     def shown_moments(self) -> tuple[Moment, ...]:
         """The moments the view is drawing now, by start (what a person sees)."""
         return tuple(sorted(self._moments.values(), key=lambda m: (m.start_frame, m.id)))
+
+    def set_stills(self, stills: Sequence[Still]) -> None:
+        """The recording's stills: each is marked on the moments it lies in."""
+        self._stills = sorted(stills, key=lambda s: (s.frame, s.id))
+        self._set_still_array()
+        self.update()
+
+    def shown_stills(self) -> tuple[int, ...]:
+        """The frames of the stills the view is drawing now."""
+        return tuple(s.frame for s in self._stills)
 
     def set_turns(self, turns: Sequence[Turn]) -> None:
         self._turns = sorted(turns, key=lambda t: (t.frame, t.id))
@@ -242,7 +259,8 @@ class TimelineView(QWidget):
     # -- Qt events ------------------------------------------------------------------------------
 
     def sizeHint(self) -> QSize:
-        return QSize(1000, max(260, self.minimumSizeHint().height()))
+        """Every lane at its largest, empty moment lanes thin: taller is only bigger blocks."""
+        return QSize(1000, maximum_height(self._groups(), self._empty))
 
     def minimumSizeHint(self) -> QSize:
         groups = len(self._codebook.groups) if self._codebook else 0
@@ -428,7 +446,7 @@ class TimelineView(QWidget):
                 continue
             paint.paint_moment_lane(p, self._style, lane, spans, self._signatures, self._vp,
                                     LABEL_WIDTH, x_lo, x_hi, drag_id, self._titles, self._turn_ms,
-                                    dpr)
+                                    self._still_ms, dpr)
         focus = drag_id if drag_id is not None else self._selected
         if focus is None or focus not in self._moments:
             return
@@ -444,7 +462,9 @@ class TimelineView(QWidget):
             top, h = lane.top + paint.BLOCK_INSET, lane.height - 2 * paint.BLOCK_INSET
             paint.paint_block(p, self._style, self._signatures[int(spans.signature[i])],
                               x0, max(x1, x0 + 2), top, h, m.title, m.selected_for_review,
-                              (LABEL_WIDTH, self.width()))
+                              (LABEL_WIDTH, self.width()),
+                              paint.still_xs(self._still_ms, t0, t1, self._vp,
+                                             LABEL_WIDTH - self._vp.scroll_px))
             paint.paint_selection(p, self._style, x0, x1, lane)
 
     # -- helpers --------------------------------------------------------------------------------
@@ -452,9 +472,21 @@ class TimelineView(QWidget):
     def _track_width(self) -> int:
         return max(1, self.width() - LABEL_WIDTH)
 
+    def _groups(self) -> list[tuple[str, str]]:
+        return [(g.id, g.label) for g in self._codebook.groups] if self._codebook else []
+
     def _relayout(self) -> None:
-        groups = [(g.id, g.label) for g in self._codebook.groups] if self._codebook else []
-        self._lanes = layout_lanes(self.height(), groups)
+        self._lanes = layout_lanes(self.height(), self._groups(), self._empty)
+
+    def _fit_lanes(self) -> None:
+        """Thin the moment lanes that hold nothing; their height goes to those that do."""
+        empty = frozenset(key for key, _ in self._groups()) | {UNTAGGED_KEY}
+        empty = empty - {key for key, spans in self._spans.items() if len(spans)}
+        if empty != self._empty:
+            self._empty = empty
+            self.updateGeometry()
+            self._relayout()
+            self._changed_background()
 
     def _lane(self, kind: LaneKind) -> Lane | None:
         return next((lane for lane in self._lanes if lane.kind is kind), None)
@@ -465,10 +497,18 @@ class TimelineView(QWidget):
     def _rebuild_spans(self) -> None:
         if self._times is None:
             self._spans, self._signatures = {}, []
+            self._fit_lanes()
             return
         order = [c.id for c in self._codebook.codes] if self._codebook else []
         self._spans, self._signatures = build_lane_spans(
             list(self._moments.values()), self._vp, self._group_of_code, order)
+        self._fit_lanes()
+
+    def _set_still_array(self) -> None:
+        if self._times is None:
+            return
+        frames = np.clip([s.frame for s in self._stills], 0, self._vp.frame_count - 1)
+        self._still_ms = self._vp.boundaries_ms[frames.astype(np.int64)]
 
     def _set_turn_arrays(self) -> None:
         if self._times is None:
@@ -529,6 +569,7 @@ class TimelineView(QWidget):
         if preview != drag.preview:
             old, drag.preview = drag.preview, preview
             self._drag_to_update(old, preview)
+            self.edgeDragged.emit(preview[0] if drag.edge == "start" else preview[1])
 
     def _drag_to_update(self, a: tuple[int, int], b: tuple[int, int]) -> None:
         self.update(self._span_rect(*a, pad=90).united(self._span_rect(*b, pad=90)))
@@ -569,10 +610,16 @@ class TimelineView(QWidget):
             hours = self._vp.duration_ms >= 3_600_000
             span = (f"{ruler_time(t0, hours=hours, fraction=True)} – "
                     f"{ruler_time(t1, hours=hours, fraction=True)}")
+            still = next((st for st in self._stills
+                          if m.start_frame <= st.frame <= m.end_frame), None)
+            if still is not None and abs(self._vp.frame_x(still.frame) - x) <= 6:
+                caption = f"<br>{html.escape(still.caption)}" if still.caption else ""
+                return f"<b>Still</b>, frame {still.frame}: the review pauses here{caption}"
             labels = ", ".join(self._code_label(c) for c in m.codes) or "No code yet"
             title = html.escape(m.title or "Untitled moment")
             return (f"<b>{title}</b><br>{html.escape(labels)}<br>{span} (frames {m.start_frame}–"
-                    f"{m.end_frame}){'<br>★ Chosen for review' if m.selected_for_review else ''}")
+                    f"{m.end_frame}){'<br>★ Chosen for review' if m.selected_for_review else ''}"
+                    f"{f'<br>Still at frame {still.frame}' if still is not None else ''}")
         if lane.kind is LaneKind.TURNS and len(self._turn_ms):
             xs = self._turn_ms / self._vp.ms_per_px - self._vp.scroll_px
             i = int(np.argmin(np.abs(xs - x)))

@@ -55,6 +55,11 @@ class VideoSurface(QWidget):
         self._message = text
         self.update()
 
+    @property
+    def message(self) -> str:
+        """The words shown where the picture would be ("" while a picture shows)."""
+        return "" if self.has_image() else self._message
+
     def render_limit(self) -> tuple[int, int]:
         """Device pixels the picture covers now (what a smooth-playing frame needs)."""
         ratio = self.devicePixelRatioF()

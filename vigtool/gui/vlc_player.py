@@ -187,6 +187,13 @@ class VlcPlayer(QObject):
     def set_volume(self, percent: int) -> None:
         self._player.audio_set_volume(int(percent))
 
+    def set_mute(self, muted: bool) -> None:
+        self._player.audio_set_mute(bool(muted))
+
+    def sound(self) -> tuple[int, bool]:
+        """The level (percent) and mute libvlc holds now."""
+        return int(self._player.audio_get_volume()), self._player.audio_get_mute() == 1
+
     def release(self) -> None:
         """Stop and free libvlc before the interpreter exits (it can crash otherwise)."""
         if self._player is None:
