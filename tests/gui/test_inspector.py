@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from statistics import median
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from sample_clips.kinds import VideoTruth
@@ -15,9 +17,10 @@ from vigtool.codebook import Codebook, builtin_codebook
 from vigtool.domain.clock import player_time as timecode
 from vigtool.gui.bridge import WorkspaceBridge
 from vigtool.gui.inspector import EMPTY_TEXT, InspectorPanel
+from vigtool.gui.still_pictures import StillPictures
 from vigtool.report.progress import measure_progress
 from vigtool.report.summary import build_summary
-from vigtool.wording import VIG_PROMPTS, suggest_strengths
+from vigtool.wording import VIG_PROMPTS, Child, suggest_strengths
 from vigtool.workspace import Workspace
 
 
@@ -28,25 +31,28 @@ class Setup:
     book: Codebook
     recording_id: int
     moment_id: int
+    pictures: StillPictures
 
 
 @pytest.fixture
 def setup(workspace: Workspace, small_video: VideoTruth, qtbot: QtBot) -> Iterator[Setup]:
-    case = workspace.add_case("FAM-01")
+    case = workspace.add_case("FAM-01", child_name="Maya", pronoun="she")
     recording = workspace.import_recording(case.id, path=small_video.path)
     moment = workspace.add_moment(recording.id, start_frame=10, end_frame=40)
     bridge = WorkspaceBridge(workspace)
     book = builtin_codebook("vig-principles")
-    panel = InspectorPanel(bridge, book)
+    pictures = StillPictures(workspace)
+    panel = InspectorPanel(bridge, book, pictures)
     qtbot.addWidget(panel)
-    panel.resize(400, 900)
+    panel.resize(400, 1400)  # room for every fold
     panel.show()
     qtbot.waitExposed(panel)
     panel.activateWindow()
     qtbot.waitActive(panel)
     panel.set_moment(moment.id)
-    yield Setup(workspace, panel, book, recording.id, moment.id)
+    yield Setup(workspace, panel, book, recording.id, moment.id, pictures)
     panel.close()
+    pictures.close()
     bridge.detach()
 
 
@@ -69,8 +75,7 @@ def test_without_a_moment_it_says_how_to_make_one(setup: Setup) -> None:
 def test_frames_are_shown_as_frame_numbers_and_times(setup: Setup) -> None:
     times = setup.ws.library.frame_times(setup.recording_id)
     text = setup.panel.timing.text()
-    assert "frame 10" in text
-    assert "frame 40" in text
+    assert "frames 10–40" in text
     assert "31 frames" in text
     assert timecode(times.frame_to_ms(10)) in text
     start, end = times.span_ms(10, 40)
@@ -152,19 +157,56 @@ def test_switching_moments_stores_what_was_typed_for_the_last_one(
     assert title.text() == "Other"
 
 
-def test_suggest_fills_the_wording_from_the_codebook(setup: Setup, qtbot: QtBot) -> None:
-    assert not setup.panel.suggest_button.isEnabled()  # nothing ticked yet
-    codes = ["being-attentive", "developing-attuned-interactions"]
-    setup.ws.update_moment(setup.moment_id, codes=codes)
+def test_suggest_fills_an_empty_box_with_wording_true_to_the_clip(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    assert not setup.panel.suggest_button.isEnabled()  # nothing ticked or marked yet
+    ws, rec = setup.ws, setup.recording_id
+    ws.add_turn(rec, frame=12, actor="child", kind="initiative", note="reached for the ball")
+    ws.add_turn(rec, frame=18, actor="adult", kind="response", note="named it")
+    codes = ["being-attentive", "receiving-initiatives"]
+    ws.update_moment(setup.moment_id, codes=codes)
     assert setup.panel.suggest_button.isEnabled()
 
     qtbot.mouseClick(setup.panel.suggest_button, Qt.MouseButton.LeftButton)
-    expected = suggest_strengths(setup.book, codes)
-    assert expected.startswith(setup.book.code("being-attentive").parent_wording)
+    expected = suggest_strengths(setup.book, codes, ws.annotations.turns(rec, setup.moment_id),
+                                 child=Child("Maya", "she"), times=ws.library.frame_times(rec))
+    assert expected.startswith("Maya reached for the ball, and you named it.")
+    assert setup.panel.replace_box is None  # an empty box is filled without asking
     assert setup.panel.strengths_edit.toPlainText() == expected
-    assert setup.ws.annotations.moment(setup.moment_id).strengths == expected
-    assert setup.ws.undo_name == "Edit Moment"
+    assert ws.annotations.moment(setup.moment_id).strengths == expected
+    assert ws.undo_name == "Edit Moment"
     assert not setup.panel.wording_hint.isVisible()
+
+
+def test_suggest_asks_before_replacing_the_practitioners_own_words(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    ws = setup.ws
+    mine = "You waited so patiently for her."
+    ws.update_moment(setup.moment_id, codes=["guiding"], strengths=mine)
+    qtbot.mouseClick(setup.panel.suggest_button, Qt.MouseButton.LeftButton)
+    box = setup.panel.replace_box
+    assert box is not None
+    assert box.isVisible()
+    keep = next(b for b in box.buttons() if b.text() == "Keep My Words")
+    qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: setup.panel.replace_box is None)
+    assert ws.annotations.moment(setup.moment_id).strengths == mine
+    assert setup.panel.strengths_edit.toPlainText() == mine
+
+    qtbot.mouseClick(setup.panel.suggest_button, Qt.MouseButton.LeftButton)
+    box = setup.panel.replace_box
+    assert box is not None
+    replace = next(b for b in box.buttons() if b.text() == "Replace")
+    qtbot.mouseClick(replace, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: setup.panel.replace_box is None)
+    suggestion = ws.annotations.moment(setup.moment_id).strengths
+    assert suggestion.startswith("You gave Maya just enough help")
+    ws.update_moment(setup.moment_id, codes=["guiding", "being-attentive"])
+    qtbot.mouseClick(setup.panel.suggest_button, Qt.MouseButton.LeftButton)
+    assert setup.panel.replace_box is None  # replacing its own draft needs no asking
+    assert ws.annotations.moment(setup.moment_id).strengths.startswith("You gave Maya your")
 
 
 def test_deficit_words_in_the_wording_raise_a_gentle_hint(setup: Setup, qtbot: QtBot) -> None:
@@ -249,3 +291,128 @@ def test_deleting_the_moment_shows_the_empty_state(setup: Setup) -> None:
     setup.ws.delete_moment(setup.moment_id)
     assert setup.panel.moment_id is None
     assert setup.panel.empty_label.isVisible()
+
+
+def test_the_order_box_moves_the_clip_without_duplicate_numbers(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    ws = setup.ws
+    first = ws.add_moment(setup.recording_id, start_frame=45, end_frame=50)
+    second = ws.add_moment(setup.recording_id, start_frame=51, end_frame=55)
+    for moment_id in (first.id, second.id, setup.moment_id):
+        ws.annotations.choose_for_review(moment_id, True)
+    order = setup.panel.review.order
+    assert (order.value(), order.maximum()) == (3, 3)
+    order.lineEdit().selectAll()
+    qtbot.keyClicks(order, "1")
+    qtbot.keyClick(order, Qt.Key.Key_Return)
+    places = {m.id: m.review_order for m in ws.moments(setup.recording_id)}
+    assert places == {setup.moment_id: 1, first.id: 2, second.id: 3}
+    assert ws.undo_name == "Reorder Review"
+    assert setup.panel.review.of_label.text() == "of 3"
+    ws.undo()
+    assert order.value() == 3
+
+
+def test_a_title_left_for_a_moment_is_saved_while_still_typing(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    title = setup.panel.title_edit
+    title.setFocus()
+    qtbot.waitUntil(title.hasFocus)
+    qtbot.keyClicks(title, "Peekaboo")
+    qtbot.waitUntil(
+        lambda: setup.ws.annotations.moment(setup.moment_id).title == "Peekaboo", timeout=3000)
+    assert title.hasFocus()  # saved as notes are: no need to leave the field
+
+
+def test_esc_in_the_title_puts_back_what_it_said(setup: Setup, qtbot: QtBot) -> None:
+    setup.ws.update_moment(setup.moment_id, title="Shared smile")
+    title = setup.panel.title_edit
+    title.setFocus()
+    qtbot.waitUntil(title.hasFocus)
+    title.selectAll()
+    qtbot.keyClicks(title, "Oops")
+    qtbot.waitUntil(  # even after the pause in typing has saved it...
+        lambda: setup.ws.annotations.moment(setup.moment_id).title == "Oops", timeout=3000)
+    qtbot.keyClick(title, Qt.Key.Key_Escape)
+    assert title.text() == "Shared smile"  # ...Esc puts back what it said before
+    assert setup.ws.annotations.moment(setup.moment_id).title == "Shared smile"
+
+
+def test_a_moment_without_a_still_says_where_it_pauses_and_how_to_keep_one(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    still = setup.panel.still
+    assert "pauses on its last frame" in still.where.text()
+    assert "frame 40" in still.where.text()
+    assert "press S" in still.how.text()  # the key, looked up in the keymap
+    assert not still.caption.isVisibleTo(still)
+    qtbot.waitUntil(still.has_picture, timeout=5000)  # the last frame, small
+
+
+def test_the_still_shows_its_frame_and_its_caption_is_edited_and_removed(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    ws, still = setup.ws, setup.panel.still
+    kept = ws.annotations.set_still(setup.moment_id, 25)
+    assert "frame 25" in still.where.text()
+    qtbot.waitUntil(lambda: still.has_picture() and still.picture.toolTip() == "frame 25",
+                    timeout=5000)
+    still.caption.setFocus()
+    qtbot.waitUntil(still.caption.hasFocus)
+    qtbot.keyClicks(still.caption, "She looks up at you")
+    qtbot.keyClick(still.caption, Qt.Key.Key_Return)
+    assert ws.annotations.stills_in(ws.annotations.moment(setup.moment_id))[0].caption == (
+        "She looks up at you")
+    assert ws.undo_name == "Edit Still"
+
+    qtbot.mouseClick(still.remove_button, Qt.MouseButton.LeftButton)
+    assert ws.annotations.stills(setup.recording_id) == []
+    assert ws.undo_name == "Delete Still"
+    assert "last frame" in still.where.text()
+    ws.undo()
+    assert still.still is not None
+    assert still.still.id == kept.id
+    assert still.caption.text() == "She looks up at you"
+
+
+def test_folds_open_when_there_is_room_and_stay_as_the_user_leaves_them(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    panel = setup.panel
+    panel.resize(400, 1400)
+    qtbot.waitUntil(lambda: all(f.is_open for f in (panel.still_fold, panel.note_fold,
+                                                    panel.turns_fold)))
+    panel.resize(400, 520)
+    qtbot.waitUntil(lambda: not panel.turns_fold.is_open)
+    assert not panel.note_fold.is_open
+    qtbot.mouseClick(panel.note_fold.header, Qt.MouseButton.LeftButton)
+    assert panel.note_fold.is_open
+    panel.resize(400, 500)
+    qtbot.wait(50)
+    assert panel.note_fold.is_open  # opened by hand: it stays open
+    panel.note_edit.set_text_quietly("")
+    setup.ws.update_moment(setup.moment_id, note="Mum waits; baby looks back")
+    qtbot.mouseClick(panel.note_fold.header, Qt.MouseButton.LeftButton)
+    assert "Mum waits" in panel.note_fold.summary.full
+
+
+def test_scrolling_past_the_order_and_question_never_changes_them(
+    setup: Setup, qtbot: QtBot
+) -> None:
+    ws = setup.ws
+    other = ws.add_moment(setup.recording_id, start_frame=45, end_frame=50)
+    for moment_id in (setup.moment_id, other.id):
+        ws.annotations.choose_for_review(moment_id, True)
+    setup.panel.title_edit.setFocus()
+    for widget in (setup.panel.review.order, setup.panel.prompt_box):
+        centre = QPointF(widget.rect().center())
+        wheel = QWheelEvent(centre, widget.mapToGlobal(centre), QPoint(0, 0), QPoint(0, -120),
+                            Qt.MouseButton.NoButton, Qt.KeyboardModifier.NoModifier,
+                            Qt.ScrollPhase.NoScrollPhase, False)
+        QApplication.sendEvent(widget, wheel)
+    setup.panel.commit_pending()
+    moment = ws.annotations.moment(setup.moment_id)
+    assert (moment.review_order, moment.prompt) == (1, "")
+    assert setup.panel.review.order.value() == 1

@@ -10,15 +10,14 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QRectF, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QFocusEvent, QPainter, QTextCursor
+from PySide6.QtCore import QRectF, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QPainter
 from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QGridLayout,
     QHBoxLayout,
     QLabel,
-    QPlainTextEdit,
     QSpinBox,
     QTreeWidget,
     QTreeWidgetItem,
@@ -33,8 +32,6 @@ from vigtool.domain.records import Moment, Turn
 from vigtool.domain.timebase import FrameTimes
 from vigtool.gui.keymap import binding
 from vigtool.gui.shortcuts import KeyCap
-
-IDLE_COMMIT_MS = 800
 
 
 def label(text: str = "", role: str = "value") -> QLabel:
@@ -120,77 +117,34 @@ def _code_tooltip(code: Code) -> str:
     return f"<p>{html.escape(code.description)}</p>" + (f"<ul>{items}</ul>" if items else "")
 
 
-class CommitTextEdit(QPlainTextEdit):
-    """A multi-line field that asks to be committed on focus-out and after a pause in typing."""
-
-    commit_requested = Signal()
-
-    def __init__(self, placeholder: str, lines: int, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setPlaceholderText(placeholder)
-        self.setTabChangesFocus(True)
-        margins = self.contentsMargins()
-        height = self.fontMetrics().lineSpacing() * lines + margins.top() + margins.bottom()
-        self.setFixedHeight(height + 2 * int(self.document().documentMargin()) + 10)
-        self._idle = QTimer(self, singleShot=True, interval=IDLE_COMMIT_MS)
-        self._idle.timeout.connect(self.commit_requested.emit)
-        self.textChanged.connect(self._idle.start)
-
-    def set_text_quietly(self, text: str) -> None:
-        """Show model text without it counting as typing."""
-        self.blockSignals(True)
-        self.setPlainText(text)
-        self.blockSignals(False)
-
-    def replace_text(self, text: str) -> None:
-        """Replace everything as one step of the field's own Ctrl+Z history."""
-        cursor = self.textCursor()
-        cursor.select(QTextCursor.SelectionType.Document)
-        cursor.insertText(text)
-        self.setTextCursor(cursor)
-
-    def focusOutEvent(self, event: QFocusEvent) -> None:
-        self._idle.stop()
-        self.commit_requested.emit()
-        super().focusOutEvent(event)
-
-
 class TimingView(QWidget):
-    """Start, end and length of a moment, each as timecode and frame number."""
+    """Where the moment is, on one line: its times and length, then its frames."""
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        grid = QGridLayout(self)
-        grid.setContentsMargins(0, 0, 0, 0)
-        grid.setHorizontalSpacing(14)
-        grid.setVerticalSpacing(3)
-        grid.setColumnStretch(3, 1)
-        self._cells: list[tuple[QLabel, QLabel]] = []
-        for row, name in enumerate(("Start", "End", "Length")):
-            grid.addWidget(label(name, "muted"), row, 0)
-            cells = (label(), label("", "muted"))
-            grid.addWidget(cells[0], row, 1, Qt.AlignmentFlag.AlignRight)
-            grid.addWidget(cells[1], row, 2)
-            self._cells.append(cells)
+        self.times_label = label()
+        self.frames_label = label("", "muted")
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.setSpacing(10)
+        row.addWidget(self.times_label)
+        row.addWidget(self.frames_label)
+        row.addStretch(1)
 
     def show_moment(self, moment: Moment, times: FrameTimes | None) -> None:
         start, end = moment.start_frame, moment.end_frame
         if times is None:
-            values = ["time unknown"] * 3
+            self.times_label.setText("time unknown")
         else:
             start_ms, end_ms = times.span_ms(start, end)
-            values = [
-                player_time(start_ms),
-                player_time(times.frame_to_ms(end)),
-                f"{(end_ms - start_ms) / 1000:.2f} s",
-            ]
-        frames = [f"frame {start}", f"frame {end}", f"{moment.frame_count} frames"]
-        for (value, frame), value_text, frame_text in zip(self._cells, values, frames, strict=True):
-            value.setText(value_text)
-            frame.setText(frame_text)
+            self.times_label.setText(
+                f"{player_time(start_ms)} – {player_time(times.frame_to_ms(end))} · "
+                f"{(end_ms - start_ms) / 1000:.2f} s")
+        self.frames_label.setText(f"frames {start}–{end}")
+        self.setToolTip(f"From frame {start} to frame {end}: {moment.frame_count} frames")
 
     def text(self) -> str:
-        return " ".join(f"{a.text()} {b.text()}" for a, b in self._cells)
+        return f"{self.times_label.text()} {self.frames_label.text()} ({self.toolTip()})"
 
 
 class TurnsView(QWidget):
@@ -227,6 +181,13 @@ class TurnsView(QWidget):
         layout.addLayout(numbers)
         layout.addWidget(self.tree)
         layout.addWidget(self.empty_label)
+
+    def summary(self) -> str:
+        """A few words for the folded header."""
+        count = self.tree.topLevelItemCount()
+        if not count:
+            return "no turns yet"
+        return f"{count} turn{'s' if count != 1 else ''} · longest chain {self.chain_label.text()}"
 
     def _fit_rows(self, rows: int) -> None:
         """Tall enough for every turn up to eight, so a short list leaves no empty box."""
@@ -277,33 +238,43 @@ class TurnsView(QWidget):
 
 
 class ReviewControls(QWidget):
-    """Whether the moment is shown in the shared review, and in which place."""
+    """Whether the moment is shown in the shared review, and its place among the chosen.
+
+    ``place_changed`` fires once per place the user settles on (typing "12" is
+    one edit, not "1" then "12"); the place runs 1..clips in the review.
+    """
 
     chosen = Signal(bool)
-    order_changed = Signal(object)  # int, or None for "not set"
+    place_changed = Signal(int)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.check = QCheckBox("Choose for the shared review")
+        self.check = QCheckBox("Choose for review")
         self.check.clicked.connect(lambda checked: self.chosen.emit(checked))
         self.order = QSpinBox()
-        self.order.setRange(0, 99)
+        self.order.setRange(0, 0)
         self.order.setSpecialValueText("–")
-        self.order.setKeyboardTracking(False)  # typing "12" is one edit, not "1" then "12"
+        self.order.setKeyboardTracking(False)
         self.order.setAccessibleName("Order in the shared review")
-        self.order.valueChanged.connect(lambda v: self.order_changed.emit(v or None))
+        self.order.setToolTip("Its place in the shared review; the others make room")
+        self.order.valueChanged.connect(lambda v: self.place_changed.emit(v) if v else None)
+        self.of_label = label("", "muted")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.check)
         layout.addStretch(1)
         layout.addWidget(label("Order", "muted"))
         layout.addWidget(self.order)
+        layout.addWidget(self.of_label)
 
-    def show_moment(self, moment: Moment) -> None:
+    def show_moment(self, moment: Moment, clips: int) -> None:
+        """``clips``: how many moments the review of this moment's cycle shows."""
         self.check.setChecked(moment.selected_for_review)
         self.order.blockSignals(True)
-        self.order.setValue(moment.review_order or 0)
+        chosen = moment.selected_for_review and moment.review_order is not None
+        self.order.setSpecialValueText("" if chosen else "–")  # shown at the minimum
+        self.order.setRange(1 if chosen else 0, max(clips, 1) if chosen else 0)
+        self.order.setValue((moment.review_order or 0) if chosen else 0)
         self.order.blockSignals(False)
-        self.order.setEnabled(moment.selected_for_review)
-
-
+        self.order.setEnabled(chosen)
+        self.of_label.setText(f"of {clips}" if chosen else "")
