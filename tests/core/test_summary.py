@@ -169,7 +169,7 @@ def test_the_check_names_where_each_word_came_from(
         _export(case, tmp_path / "summary.html")
 
 
-def test_progress_chart_has_one_group_per_cycle(summary_case: SummaryCase, tmp_path: Path
+def test_progress_charts_are_in_the_record_only(summary_case: SummaryCase, tmp_path: Path
                                                 ) -> None:
     with Workspace.open(summary_case.root) as ws:
         data = build_summary(ws, summary_case.case_id, audience="practitioner",
@@ -177,20 +177,54 @@ def test_progress_chart_has_one_group_per_cycle(summary_case: SummaryCase, tmp_p
     assert [c.cycle for c in data.progress.cycles] == [1, 2, 3]
     assert [c.longest_chain for c in data.progress.cycles] == [6, 7, 8]
     assert all(c.median_latency_ms is not None for c in data.progress.cycles)
-    family = _export(summary_case, tmp_path / "summary.html")
-    charts = re.findall(r"<svg\b.*?</svg>", family, re.DOTALL)
+    record = _export(summary_case, tmp_path / "record.html", "practitioner")
+    charts = re.findall(r"<svg\b.*?</svg>", record, re.DOTALL)
     assert len(charts) == 2
     for chart in charts:
         assert len(re.findall(r'<g class="cycle" data-cycle="\d"', chart)) == 3
         assert re.search(r"<title id=\"[^\"]+\">[^<]+</title>", chart)  # named for screen readers
         assert "<desc" in chart
-    assert "Session 1" in charts[0]
-    assert "Watching with interest" in charts[0]
+    assert "Cycle 1" in charts[0]
+    assert "Receiving initiatives" in charts[0]
     assert "8 turns" in charts[1]
-    earlier = _export(summary_case, tmp_path / "cycle2.html", cycle=2)
+    earlier = _export(summary_case, tmp_path / "cycle2.html", "practitioner", cycle=2)
     first = re.search(r"<svg\b.*?</svg>", earlier, re.DOTALL)
     assert first is not None
     assert len(re.findall(r'<g class="cycle"', first.group(0))) == 2
+
+
+def test_the_familys_copy_has_no_scores(summary_case: SummaryCase, tmp_path: Path) -> None:
+    """Moments per principle and the longest back-and-forth read as a score to a parent."""
+    with Workspace.open(summary_case.root) as ws:
+        data = build_summary(ws, summary_case.case_id, audience="family", codebook=CODEBOOK)
+    assert data.progress.cycles == ()
+    assert data.progress.codes == ()
+    family = _export(summary_case, tmp_path / "summary.html")
+    text = _text(family)
+    assert "<svg" not in family
+    assert "data:image/svg" not in family
+    for score_words in ("back-and-forth", "moments we found", "Watching with interest"):
+        assert score_words not in text
+    assert not re.search(r"\b\d+ (?:turns?|moments?)\b", text)
+
+
+def test_the_family_looks_back_in_their_own_words(summary_case: SummaryCase,
+                                                  tmp_path: Path) -> None:
+    with Workspace.open(summary_case.root) as ws:
+        data = build_summary(ws, summary_case.case_id, audience="family", codebook=CODEBOOK)
+        record = build_summary(ws, summary_case.case_id, audience="practitioner",
+                               codebook=CODEBOOK)
+    assert [(s.cycle, s.words) for s in data.earlier] == [
+        (1, ("I never noticed how much he talks to me.",)),
+        (2, ("He really does wait for me!",)),
+    ]
+    assert record.earlier == ()
+    text = _text(_export(summary_case, tmp_path / "summary.html"))
+    look_back = text[text.index("Looking back over our sessions"):]
+    assert "Session 1 “I never noticed how much he talks to me.”" in look_back
+    assert "Session 2 “He really does wait for me!”" in look_back
+    assert GENERAL_QUOTE not in look_back  # this session's words are above, not looked back on
+    assert _text(_export(summary_case, tmp_path / "c1.html", cycle=1)).count("Looking back") == 0
 
 
 def test_export_is_recorded_in_the_audit_log(summary_case: SummaryCase, tmp_path: Path) -> None:
@@ -271,7 +305,7 @@ def test_every_word_is_translatable(summary_case: SummaryCase, tmp_path: Path,
     text = _text(render_html(data, language="cy"))
     assert "Eiliadau i'w cadw" in text
     assert "Yn eich geiriau chi" in text
-    assert "Sesiwn 3" in text
+    assert "Sesiwn 1" in text
     assert PARENT_QUOTE in text
     assert i18n.long_date("2025-03-14", i18n.translations("cy").gettext) == "14 Mawrth 2025"
 

@@ -11,6 +11,8 @@ import sys
 import unicodedata
 from pathlib import Path
 
+import cv2
+import numpy as np
 import pytest
 
 from tests.summary_case import (
@@ -31,6 +33,7 @@ __all__ = ["summary_case"]  # the fixture, imported for pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = Path(os.environ.get("VIGTOOL_ARTIFACTS", ROOT / "artifacts"))
 NAMES = "Zoë Łukasz Ñandú 王小明 محمد"
+BODY_BOTTOM = 0.93  # the page above the footer line ("Page 1 of 2")
 
 
 def _export(case: SummaryCase, out: Path, audience: str = "family") -> Path:
@@ -70,8 +73,8 @@ def test_family_pdf_has_pages_pictures_and_page_numbers(summary_case: SummaryCas
     assert data.startswith(b"%PDF-")
     assert pdf.stat().st_mode & 0o777 == 0o600
     pages = _pages(data)
-    assert pages >= 2
-    assert len(re.findall(rb"/Subtype\s*/Image", data)) >= 3  # the stills (and the charts)
+    assert pages == 2  # three moments with their words, the look back and next time
+    assert len(re.findall(rb"/Subtype\s*/Image", data)) == 3  # the stills, and no chart
     assert b"/MediaBox [0 0 595" in data  # A4: 595 x 842 pt
     text = _pdftotext(pdf)
     if text is None:
@@ -83,7 +86,68 @@ def test_family_pdf_has_pages_pictures_and_page_numbers(summary_case: SummaryCas
     assert PARENT_QUOTE.replace("'", "’") in flat.replace("'", "’")
     assert "What to look for next time" in flat
     assert "Looking back over our sessions" in flat
+    assert "I never noticed how much he talks to me." in flat
     assert PRACTITIONER_NOTE[:20] not in flat
+    for score in ("back-and-forth", "moments we found", "8 turns", "Session 3 "):
+        assert score not in flat
+
+
+def test_family_pdf_pages_are_full_but_the_last(summary_case: SummaryCase,
+                                                tmp_path: Path) -> None:
+    """A moment moved whole to the next page leaves at most a third of a page behind."""
+    pdf = _export(summary_case, tmp_path / "summary.pdf")
+    fills = _page_fills(pdf, tmp_path)
+    assert len(fills) == 2
+    assert all(fill > 0.75 for fill in fills[:-1]), fills
+
+
+def test_family_pdf_with_many_stills_and_no_pictures(summary_case: SummaryCase,
+                                                     tmp_path: Path) -> None:
+    case = copy_case(summary_case, tmp_path / "ws")
+    with Workspace.open(case.root) as ws:
+        first = ws.annotations.moment(case.chosen_moment_ids[0])
+        for n, frame in enumerate(range(first.start_frame + 10, first.end_frame, 40)):
+            ws.add_still(first.recording_id, frame=frame, caption=f"Still {n + 1}: you smile.")
+    pdf = _export(case, tmp_path / "stills.pdf")
+    assert len(re.findall(rb"/Subtype\s*/Image", pdf.read_bytes())) >= 6
+    fills = _page_fills(pdf, tmp_path)
+    assert len(fills) <= 3
+    assert all(fill > 0.6 for fill in fills[:-1]), fills
+    with Workspace.open(case.root) as ws:
+        ws.library.media_path(ws.recordings(case.case_id)[-1]).unlink()
+    bare = _export(case, tmp_path / "bare.pdf")
+    assert len(re.findall(rb"/Subtype\s*/Image", bare.read_bytes())) == 0
+    fills = _page_fills(bare, tmp_path)
+    assert len(fills) <= 2
+    assert all(fill > 0.6 for fill in fills[:-1]), fills
+
+
+def test_practitioner_pdf_keeps_the_charts(summary_case: SummaryCase, tmp_path: Path) -> None:
+    pdf = _export(summary_case, tmp_path / "record.pdf", "practitioner")
+    data = pdf.read_bytes()
+    assert len(re.findall(rb"/Subtype\s*/Image", data)) == 5  # three stills, two charts
+    text = _pdftotext(pdf)
+    if text is None:
+        pytest.skip("pdftotext is not installed (poppler-utils)")
+    assert "Tagged moments per principle, by cycle" in _flat(text)
+    assert "Serve-and-return chains and response times, by cycle" in _flat(text)
+
+
+def _page_fills(pdf: Path, folder: Path) -> list[float]:
+    """How far down each page the ink reaches, above the footer (0 = blank, 1 = full)."""
+    if shutil.which("pdftoppm") is None:
+        pytest.skip("pdftoppm is not installed (poppler-utils)")
+    for old in folder.glob("fill-*.png"):
+        old.unlink()
+    subprocess.run(["pdftoppm", "-png", "-r", "30", "-gray", str(pdf), str(folder / "fill")],
+                   check=True)
+    fills = []
+    for page in sorted(folder.glob("fill-*.png")):
+        grey = cv2.imread(str(page), cv2.IMREAD_GRAYSCALE)
+        body = grey[: int(grey.shape[0] * BODY_BOTTOM)]
+        inked = np.flatnonzero((body < 235).any(axis=1))
+        fills.append(float(inked[-1]) / body.shape[0] if inked.size else 0.0)
+    return fills
 
 
 def test_practitioner_pdf_adds_the_notes(summary_case: SummaryCase, tmp_path: Path) -> None:
@@ -96,22 +160,25 @@ def test_practitioner_pdf_adds_the_notes(summary_case: SummaryCase, tmp_path: Pa
     assert "Receiving initiatives" in _flat(text)
 
 
-def test_first_pages_are_saved_as_pictures(summary_case: SummaryCase, tmp_path: Path) -> None:
-    """artifacts/summary-page1.png: look at it. It should feel like something for the fridge."""
+def test_pages_are_saved_as_pictures(summary_case: SummaryCase, tmp_path: Path) -> None:
+    """artifacts/summary-family-page-N.png: look at them. They should feel like a letter
+    to keep; artifacts/summary-practitioner-page1.png is the record's first page."""
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm is not installed (poppler-utils)")
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for audience, name in (("family", "summary-page1"),
-                           ("practitioner", "summary-practitioner-page1")):
-        pdf = _export(summary_case, tmp_path / f"{audience}.pdf", audience)
-        subprocess.run(
-            ["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-             str(ARTIFACTS / name)],
-            check=True,
-        )
-        png = ARTIFACTS / f"{name}.png"
+    for old in ARTIFACTS.glob("summary-family-page-*.png"):
+        old.unlink()
+    family = _export(summary_case, tmp_path / "family.pdf")
+    subprocess.run(["pdftoppm", "-png", "-r", "80", str(family),
+                    str(ARTIFACTS / "summary-family-page")], check=True)
+    record = _export(summary_case, tmp_path / "record.pdf", "practitioner")
+    subprocess.run(["pdftoppm", "-png", "-r", "60", "-f", "1", "-l", "1", "-singlefile",
+                    str(record), str(ARTIFACTS / "summary-practitioner-page1")], check=True)
+    pngs = sorted(ARTIFACTS.glob("summary-family-page-*.png"))
+    assert len(pngs) == _pages(family.read_bytes())
+    for png in [*pngs, ARTIFACTS / "summary-practitioner-page1.png"]:
         assert png.read_bytes().startswith(b"\x89PNG")
-        assert png.stat().st_size > 10_000  # a page with pictures on it, not a blank one
+        assert png.stat().st_size > 10_000  # a page with pictures or words on it, not blank
 
 
 def test_accented_and_other_scripts_print(summary_case: SummaryCase, tmp_path: Path) -> None:

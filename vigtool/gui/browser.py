@@ -1,22 +1,52 @@
 """The workspace browser: cases, their cycles, and the recordings in each.
 
-A recording whose file has gone is shown as missing, with "Locate..." to
-point vigtool at it again (matched by content, so the wrong file is refused).
-GUI thread only.
+An empty workspace says what to do first (a case, then its film), with a
+button for each; a case with no film yet says how to import one. A case's
+details open with a double-click or from its menu. A recording whose file
+has gone is shown as missing, with "Locate..." to point vigtool at it again
+(matched by content, so the wrong file is refused). GUI thread only.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
-from PySide6.QtWidgets import QMenu, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMenu,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
 
-from vigtool.domain.records import Recording, RecordingStatus
+from vigtool.domain.records import Case, Recording, RecordingStatus
 from vigtool.gui.bridge import WorkspaceBridge
-from vigtool.workspace import Changes
+from vigtool.gui.case_dialog import open_case_dialog
+from vigtool.workspace import Changes, Workspace
 
 _RECORDING_ROLE = Qt.ItemDataRole.UserRole + 1
+_CASE_ROLE = Qt.ItemDataRole.UserRole + 2
+_IMPORT_ROLE = Qt.ItemDataRole.UserRole + 3  # "No film yet": activating it imports one
 THUMB_SIZE = (72, 40)
+
+START_CASE = ("A case is one family. Give it a code name (never the family's real name) "
+              "and, if you have it, the parent's helping question.")
+START_FILM = ("Bring in the video of the visit from the camera, a phone or a folder. "
+              "vigtool keeps its own copy. You can also drop a video onto the window.")
+NO_FILM_YET = "No film yet: Import Video..."
+
+
+def next_step(ws: Workspace) -> str:
+    """What the picture area says while no recording is open: the next thing to do."""
+    if not ws.caseload.cases():
+        return ("Start with a case: New Case (Ctrl+N) in the File menu or on the left.\n"
+                "Then import the film with Import Video (Ctrl+O), or drop it here.")
+    if not ws.library.recordings():
+        return "Now import the film: Import Video (Ctrl+O), or drop it here."
+    return "Open a recording from the list on the left, or drop a video here."
 
 
 def _duration(ms: int) -> str:
@@ -27,7 +57,7 @@ def _duration(ms: int) -> str:
 class WorkspaceBrowser(QWidget):
     recordingActivated = Signal(int)
     locateRequested = Signal(int)
-    importRequested = Signal()
+    importRequested = Signal(object)  # the case to import into, or None to ask
 
     def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,16 +69,79 @@ class WorkspaceBrowser(QWidget):
         self.tree.setHeaderHidden(True)
         self.tree.setIconSize(QPixmap(*THUMB_SIZE).size())
         self.tree.setIndentation(14)
+        self.tree.setExpandsOnDoubleClick(False)
         self.tree.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.tree.itemActivated.connect(self._activated)
         self.tree.itemClicked.connect(self._activated)
+        self.tree.itemDoubleClicked.connect(self._double_clicked)
         self.tree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.tree.customContextMenuRequested.connect(self._menu)
+        self.empty_state = self._build_empty_state()
+        self.new_case_button = QPushButton("New Case...")
+        self.new_case_button.setToolTip("A family, by code name, with the parent's question")
+        self.new_case_button.clicked.connect(self.new_case)
+        self.import_button = QPushButton("Import Video...")
+        self.import_button.clicked.connect(lambda: self.importRequested.emit(None))
+        row = QHBoxLayout()
+        row.setContentsMargins(6, 6, 6, 6)
+        row.addWidget(self.new_case_button)
+        row.addWidget(self.import_button)
+        self.button_row = QWidget()
+        self.button_row.setLayout(row)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.tree)
+        layout.setSpacing(0)
+        layout.addWidget(self.empty_state, 1)
+        layout.addWidget(self.tree, 1)
+        layout.addWidget(self.button_row)
         bridge.changed.connect(self._on_changed)
         self.refresh()
+
+    def _build_empty_state(self) -> QWidget:
+        panel = QWidget()
+        panel.setObjectName("browserEmptyState")
+        column = QVBoxLayout(panel)
+        column.setContentsMargins(16, 18, 16, 16)
+        column.setSpacing(8)
+        self.start_case_button = QPushButton("New Case...")
+        self.start_case_button.setProperty("primary", True)
+        self.start_case_button.clicked.connect(self.new_case)
+        self.start_import_button = QPushButton("Import Video...")
+        self.start_import_button.clicked.connect(lambda: self.importRequested.emit(None))
+        for heading, words, button in (
+            ("Start with a case", START_CASE, self.start_case_button),
+            ("Then import the film", START_FILM, self.start_import_button),
+        ):
+            title = QLabel(heading)
+            title.setProperty("role", "section")
+            text = QLabel(words)
+            text.setProperty("role", "muted")
+            text.setWordWrap(True)
+            column.addWidget(title)
+            column.addWidget(text)
+            column.addWidget(button)
+            column.addSpacing(14)
+        column.addStretch(1)
+        return panel
+
+    # -- cases ---------------------------------------------------------------------------
+
+    def new_case(self) -> None:
+        """Open New Case; the new case is selected in the list once added."""
+        open_case_dialog(self.window(), self._bridge.workspace, then=self._select_case)
+
+    def edit_case(self, case_id: int) -> None:
+        open_case_dialog(self.window(), self._bridge.workspace, case_id,
+                         then=self._select_case)
+
+    def _select_case(self, case: Case) -> None:
+        self.refresh()
+        item = self._find_case(case.id)
+        if item is not None:
+            self.tree.setCurrentItem(item)
+            self.tree.scrollToItem(item)
+
+    # -- the list ------------------------------------------------------------------------
 
     def _on_changed(self, changes: Changes) -> None:
         if changes.touches("recordings") or changes.touches("cases"):
@@ -70,9 +163,16 @@ class WorkspaceBrowser(QWidget):
     def refresh(self) -> None:
         ws = self._bridge.workspace
         self.tree.clear()
-        for case in ws.caseload.cases():
+        cases = ws.caseload.cases()
+        self.empty_state.setVisible(not cases)
+        self.tree.setVisible(bool(cases))
+        self.button_row.setVisible(bool(cases))
+        for case in cases:
             case_item = QTreeWidgetItem([case.code])
-            case_item.setToolTip(0, case.helping_question or "No helping question yet")
+            case_item.setData(0, _CASE_ROLE, case.id)
+            case_item.setToolTip(0, (f"“{case.helping_question}”" if case.helping_question
+                                     else "No helping question yet")
+                                 + "\nDouble-click for the case's details")
             font = case_item.font(0)
             font.setBold(True)
             case_item.setFont(0, font)
@@ -80,12 +180,25 @@ class WorkspaceBrowser(QWidget):
             by_cycle: dict[int, list[Recording]] = {}
             for rec in ws.library.recordings(case.id):
                 by_cycle.setdefault(rec.cycle, []).append(rec)
+            if not by_cycle:
+                case_item.addChild(self._no_film_item(case.id))
             for cycle in sorted(by_cycle):
                 cycle_item = QTreeWidgetItem([f"Cycle {cycle}"])
+                cycle_item.setData(0, _CASE_ROLE, case.id)
                 case_item.addChild(cycle_item)
                 for rec in by_cycle[cycle]:
                     cycle_item.addChild(self._recording_item(rec))
         self.tree.expandAll()
+
+    def _no_film_item(self, case_id: int) -> QTreeWidgetItem:
+        item = QTreeWidgetItem([NO_FILM_YET])
+        item.setData(0, _CASE_ROLE, case_id)
+        item.setData(0, _IMPORT_ROLE, case_id)
+        item.setToolTip(0, "Import the film of this family's visit (or drop it on the window)")
+        font = item.font(0)
+        font.setItalic(True)
+        item.setFont(0, font)
+        return item
 
     def _recording_item(self, rec: Recording) -> QTreeWidgetItem:
         label = f"{rec.original_name}\n{_duration(rec.duration_ms)}"
@@ -95,6 +208,7 @@ class WorkspaceBrowser(QWidget):
             label += " · deleted by consent"
         item = QTreeWidgetItem([label])
         item.setData(0, _RECORDING_ROLE, rec.id)
+        item.setData(0, _CASE_ROLE, rec.case_id)
         item.setToolTip(0, f"{rec.original_name}: {rec.frame_count} frames, {rec.fps:g} fps"
                            f"{' (variable)' if rec.vfr else ''}"
                            f"{', with sound' if rec.has_audio else ', silent'}")
@@ -114,6 +228,13 @@ class WorkspaceBrowser(QWidget):
                 return item
         return None
 
+    def _find_case(self, case_id: int) -> QTreeWidgetItem | None:
+        for i in range(self.tree.topLevelItemCount()):
+            item = self.tree.topLevelItem(i)
+            if item is not None and item.data(0, _CASE_ROLE) == case_id:
+                return item
+        return None
+
     def _all_items(self) -> list[QTreeWidgetItem]:
         found: list[QTreeWidgetItem] = []
         stack = [self.tree.topLevelItem(i) for i in range(self.tree.topLevelItemCount())]
@@ -126,6 +247,9 @@ class WorkspaceBrowser(QWidget):
         return found
 
     def _activated(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        if item.data(0, _IMPORT_ROLE) is not None:
+            self.importRequested.emit(int(item.data(0, _IMPORT_ROLE)))
+            return
         recording_id = item.data(0, _RECORDING_ROLE)
         if recording_id is None:
             return
@@ -135,12 +259,30 @@ class WorkspaceBrowser(QWidget):
         elif rec.status is RecordingStatus.PRESENT:
             self.recordingActivated.emit(rec.id)
 
+    def _double_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
+        if item.parent() is None and item.data(0, _CASE_ROLE) is not None:
+            self.edit_case(int(item.data(0, _CASE_ROLE)))
+
     def _menu(self, pos) -> None:  # type: ignore[no-untyped-def]
         item = self.tree.itemAt(pos)
         menu = QMenu(self)
+        self.fill_menu(menu, item)
+        menu.exec(self.tree.viewport().mapToGlobal(pos))
+
+    def fill_menu(self, menu: QMenu, item: QTreeWidgetItem | None) -> None:
+        """The context menu for ``item`` (None: the empty part of the list)."""
         if item is not None and item.data(0, _RECORDING_ROLE) is not None:
             recording_id = int(item.data(0, _RECORDING_ROLE))
             menu.addAction("Open", lambda: self.recordingActivated.emit(recording_id))
             menu.addAction("Locate...", lambda: self.locateRequested.emit(recording_id))
-        menu.addAction("Import Video...", self.importRequested.emit)
-        menu.exec(self.tree.viewport().mapToGlobal(pos))
+            menu.addSeparator()
+        case_id = item.data(0, _CASE_ROLE) if item is not None else None
+        if case_id is not None:
+            case_id = int(case_id)
+            menu.addAction("Case Details...", lambda: self.edit_case(case_id))
+            menu.addAction("Import Video into This Case...",
+                           lambda: self.importRequested.emit(case_id))
+            menu.addSeparator()
+        menu.addAction("New Case...", self.new_case)
+        if case_id is None:
+            menu.addAction("Import Video...", lambda: self.importRequested.emit(None))

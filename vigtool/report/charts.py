@@ -1,4 +1,4 @@
-"""Progress charts as small, self-contained SVG (no Qt, no scripts).
+"""Progress charts for the practitioner's record, as small, self-contained SVG (no Qt).
 
 Each chart is a grid: one column per cycle, one row per thing measured,
 and in each cell a bar with its value written beside it, so nothing is told
@@ -58,48 +58,37 @@ class Chart:
         return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode()).decode("ascii")
 
 
-def progress_charts(
-    progress: Progress,
-    labels: dict[str, str],
-    t: gettext.NullTranslations,
-    *,
-    family: bool,
-) -> tuple[Chart, ...]:
-    """The moments chart and the back-and-forth chart for ``progress``.
+def progress_charts(progress: Progress, t: gettext.NullTranslations) -> tuple[Chart, ...]:
+    """The moments chart and the chains chart for ``progress``: the practitioner's record only.
 
-    ``labels`` maps code ids to the words shown for them. The family's charts
-    leave out zeros (an empty cell, not a "0" that reads like a mark) and the
-    response time (waiting is a strength in VIG, so a time is not a score for
-    a parent to read as better or worse).
+    The family's copy has no charts: a count of moments per principle or a
+    longest back-and-forth reads as a score to a parent, whatever the words
+    around it say (``SummaryData.progress`` is empty there).
     """
     _ = t.gettext
     if not progress.cycles:
         return ()
-    head = _("Session %(n)d") if family else _("Cycle %(n)d")
-    heads = tuple(head % {"n": c.cycle} for c in progress.cycles)
+    heads = tuple(_("Cycle %(n)d") % {"n": c.cycle} for c in progress.cycles)
     top = max((c.count(code.id) for c in progress.cycles for code in progress.codes), default=0)
-    rows = []
-    for code in progress.codes:
-        counts = tuple(c.count(code.id) for c in progress.cycles)
-        rows.append(ChartRow(
-            label=labels.get(code.id, code.label),
+    rows = [
+        ChartRow(
+            label=code.label,
             colour=code.colour,
-            values=tuple(None if family and n == 0 else float(n) for n in counts),
-            texts=tuple("" if family and n == 0 else str(n) for n in counts),
+            values=tuple(float(c.count(code.id)) for c in progress.cycles),
+            texts=tuple(str(c.count(code.id)) for c in progress.cycles),
             scale_max=top,
-        ))
-    moments_title = (
-        _("The moments we found in each film") if family
-        else _("Tagged moments per principle, by cycle")
-    )
+        )
+        for code in progress.codes
+    ]
     charts = []
     if rows:
-        charts.append(bar_grid("chart-moments", moments_title, heads, rows))
+        charts.append(bar_grid("chart-moments", _("Tagged moments per principle, by cycle"),
+                               heads, rows))
     chains = [c.longest_chain for c in progress.cycles]
     chain_rows = []
     if any(chains):
         chain_rows.append(ChartRow(
-            label=_("Longest back-and-forth") if family else _("Longest chain (turns)"),
+            label=_("Longest chain (turns)"),
             colour=CHAIN_COLOUR,
             values=tuple(None if n is None else float(n) for n in chains),
             texts=tuple(
@@ -109,7 +98,7 @@ def progress_charts(
             scale_max=max(n or 0 for n in chains),
         ))
     latencies = [c.median_latency_ms for c in progress.cycles]
-    if not family and any(v is not None for v in latencies):
+    if any(v is not None for v in latencies):
         chain_rows.append(ChartRow(
             label=_("Median response, child to adult"),
             colour=LATENCY_COLOUR,
@@ -118,11 +107,9 @@ def progress_charts(
             scale_max=max(v or 0 for v in latencies) / 1000,
         ))
     if chain_rows:
-        title = (
-            _("Your longest back-and-forth in each film") if family
-            else _("Serve-and-return chains and response times, by cycle")
-        )
-        charts.append(bar_grid("chart-chains", title, heads, chain_rows))
+        charts.append(bar_grid("chart-chains",
+                               _("Serve-and-return chains and response times, by cycle"),
+                               heads, chain_rows))
     return tuple(charts)
 
 

@@ -1,13 +1,13 @@
 """Strengths language: no deficit words and no jargon in what a family keeps (no Qt).
 
 The check reads what the practitioner wrote for the family (moment titles,
-strengths wording, still captions, goals, codebook labels in the chart) and
-the summary's own fixed wording (templates and their translations). It does
-not read the parent's own words, the helping question and the reflections:
-they are quoted as they were said. "I didn't know he was watching me so
-closely" is a parent noticing something new, and we never edit a parent's
-words. A problem found is named with where it came from, so the practitioner
-can fix it.
+strengths wording, still captions, goals) and the summary's own fixed
+wording (templates and their translations). It does not read the parent's
+own words, the helping question and the reflections (this cycle's and
+earlier ones'): they are quoted as they were said. "I didn't know he was
+watching me so closely" is a parent noticing something new, and we never
+edit a parent's words. A problem found is named with where it came from,
+so the practitioner can fix it.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from vigtool.errors import VigtoolError
-from vigtool.report.summary import FAMILY_LABELS, SummaryData
+from vigtool.report.summary import SummaryData
 from vigtool.wording import deficit_words
 
 JARGON_WORDS = ("initiative", "attuned", "attunement", "reception", "scaffolding", "dyad")
@@ -98,9 +98,6 @@ def _practitioner_text(data: SummaryData) -> Iterator[tuple[str, str]]:
             yield f"{name} still caption", picture.caption
     for n, goal in enumerate(data.goals, start=1):
         yield f"goal {n} ('{_preview(goal)}')", goal
-    for code in data.progress.codes:
-        if code.id not in FAMILY_LABELS:
-            yield f"the codebook's label '{code.label}'", code.label
 
 
 def _parent_words(data: SummaryData) -> Iterator[str]:
@@ -108,6 +105,8 @@ def _parent_words(data: SummaryData) -> Iterator[str]:
     yield from data.reflections
     for moment in data.moments:
         yield from moment.reflections
+    for session in data.earlier:
+        yield from session.words
 
 
 def _preview(text: str) -> str:

@@ -3,10 +3,12 @@
 Two audiences. The family's version holds only what a parent should keep:
 the helping question and reflections in their own words, the chosen moments
 with their pictures and strengths wording, what to look for next time, and
-progress across cycles. The practitioner's record adds codes, timings,
-chains and the practitioner's notes. The family's data has no place for the
-notes at all (``SummaryMoment.detail`` is None), so no template slip can
-show them.
+a look back over earlier sessions in the parent's own words. The
+practitioner's record adds codes, timings, chains, the practitioner's notes
+and the progress charts. The family's data has no place for the notes or
+for any number at all (``SummaryMoment.detail`` is None and ``progress`` is
+empty): a count of moments per principle or the longest back-and-forth
+reads as a score to a parent, so no template slip can show one.
 """
 
 from __future__ import annotations
@@ -26,31 +28,13 @@ from vigtool.domain.records import Moment, Recording
 from vigtool.errors import InvalidEdit, NotFound, VigtoolError
 from vigtool.report import i18n
 from vigtool.report.charts import SVG_NAMESPACE, Chart, progress_charts
-from vigtool.report.i18n import N_
 from vigtool.report.pictures import Picture, PictureTaker
 from vigtool.report.progress import Progress, measure_progress
 from vigtool.workspace import View
 
 Audience = Literal["family", "practitioner"]
 AUDIENCES: tuple[Audience, ...] = get_args(Audience)
-
-FAMILY_LABELS = {
-    # VIG principles, as a parent would say them
-    "being-attentive": N_("Watching with interest"),
-    "encouraging-initiatives": N_("Waiting and listening"),
-    "receiving-initiatives": N_("Showing you noticed"),
-    "developing-attuned-interactions": N_("Taking turns together"),
-    "guiding": N_("Helping just enough"),
-    "deepening-discussion": N_("Talking it over together"),
-    # Serve and return: five steps (already plain words)
-    "share-the-focus": N_("Share the focus"),
-    "support-and-encourage": N_("Support and encourage"),
-    "name-it": N_("Name it"),
-    "take-turns-and-wait": N_("Take turns, and wait"),
-    "endings-and-beginnings": N_("Practise endings and beginnings"),
-}
-"""Words a parent sees for a code in the progress chart. Codes of other
-codebooks show their own label (and go through the family wording check)."""
+NO_PROGRESS = Progress(codes=(), cycles=())
 
 
 @dataclass(frozen=True)
@@ -90,12 +74,23 @@ class SummaryMoment:
 
 
 @dataclass(frozen=True)
+class EarlierSession:
+    """An earlier cycle in the parent's own words, for the family's look back."""
+
+    cycle: int
+    words: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class SummaryData:
     """Everything one summary shows, before it is put into words.
 
     ``reflections`` are the parent's words that are not about one chosen
     moment; ``reviewed_on`` is the day of the last reflection written down
-    (ISO date) or None; ``cycle_note`` is empty in the family version.
+    (ISO date) or None; ``cycle_note`` is empty in the family version, and
+    ``progress`` (the numbers behind the charts) is empty there too.
+    ``earlier`` holds the parent's words from earlier cycles, in the family
+    version only: how things have gone, told in their words, not in numbers.
     """
 
     audience: Audience
@@ -111,6 +106,7 @@ class SummaryData:
     made_at: str
     codebook_name: str
     cycle_note: str
+    earlier: tuple[EarlierSession, ...] = ()
 
     @property
     def family(self) -> bool:
@@ -168,12 +164,23 @@ def build_summary(
         moments=moments,
         reflections=tuple(r.text.strip() for r in reflections if r.moment_id not in chosen_ids),
         goals=tuple(g.text.strip() for g in ws.review.goals(case_id, cycle) if g.text.strip()),
-        progress=measure_progress(ws, case_id, cycle, codebook, known_only=family),
+        progress=NO_PROGRESS if family else measure_progress(
+            ws, case_id, cycle, codebook, known_only=False),
         reviewed_on=max((r.created_at[:10] for r in reflections), default=None),
         made_at=datetime.now().astimezone().isoformat(timespec="minutes"),
         codebook_name=codebook.name,
         cycle_note="" if family else cycle_note.strip(),
+        earlier=_earlier_words(ws, case_id, cycle) if family else (),
     )
+
+
+def _earlier_words(ws: View, case_id: int, cycle: int) -> tuple[EarlierSession, ...]:
+    """Every earlier cycle's reflections, in the order written (cycles without words left out)."""
+    by_cycle: dict[int, list[str]] = {}
+    for reflection in ws.review.reflections(case_id):
+        if reflection.cycle < cycle and reflection.text.strip():
+            by_cycle.setdefault(reflection.cycle, []).append(reflection.text.strip())
+    return tuple(EarlierSession(n, tuple(by_cycle[n])) for n in sorted(by_cycle))
 
 
 def _which_cycle(
@@ -246,12 +253,7 @@ def render_html(data: SummaryData, *, for_print: bool = False, language: str | N
     """
     t = i18n.translations(language)
     family = data.family
-    labels = {
-        code.id: t.gettext(FAMILY_LABELS[code.id]) if family and code.id in FAMILY_LABELS
-        else code.label
-        for code in data.progress.codes
-    }
-    charts = progress_charts(data.progress, labels, t, family=family)
+    charts = () if family else progress_charts(data.progress, t)
     template = _environment(language).get_template(
         "summary_print.html.j2" if for_print else "summary.html.j2"
     )
