@@ -8,17 +8,15 @@ GUI thread only.
 
 from __future__ import annotations
 
-from functools import partial
 from pathlib import Path
 from typing import Any
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
-    QFileDialog,
     QLabel,
-    QMainWindow,
     QSplitter,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -26,27 +24,28 @@ from PySide6.QtWidgets import (
 from vigtool.codebook import Codebook
 from vigtool.errors import VigtoolError
 from vigtool.gui.bridge import WorkspaceBridge
-from vigtool.gui.browser import WorkspaceBrowser
-from vigtool.gui.import_dialog import UNFILED, VIDEO_FILTER, ImportDialog
+from vigtool.gui.browser import WorkspaceBrowser, next_step
+from vigtool.gui.file_commands import FileCommands
 from vigtool.gui.inspector import InspectorPanel
 from vigtool.gui.media_jobs import MediaJobs
 from vigtool.gui.menus import fill_menu_bar, make_actions
-from vigtool.gui.player_controller import PlayerController
-from vigtool.gui.settings import recent_workspaces
+from vigtool.gui.player_controller import VOLUME_STEP, PlayerController
+from vigtool.gui.review_list import ReviewList
 from vigtool.gui.shortcuts import ShortcutsDialog
+from vigtool.gui.still_pictures import StillPictures
 from vigtool.gui.tagging import Tagger
 from vigtool.gui.theme import ThemeMenu
 from vigtool.gui.timeline_view import TimelineView
 from vigtool.gui.transport import TransportBar
 from vigtool.gui.video_surface import VideoSurface
 from vigtool.gui.vlc_player import INSTALL_HINT
-from vigtool.gui.workers import Job, run_with_progress
-from vigtool.workspace import Changes, DuplicateRecording, Workspace
+from vigtool.gui.workers import Job
+from vigtool.workspace import Changes, Workspace
 
 _MESSAGE_MS = 6000
 
 
-class MainWindow(QMainWindow):
+class MainWindow(FileCommands):
     recordingOpened = Signal(int)
 
     def __init__(
@@ -73,11 +72,13 @@ class MainWindow(QMainWindow):
 
         self.surface = VideoSurface()
         self.player = PlayerController(self.surface, vlc, self)
-        self.transport = TransportBar(self.player)
+        self.transport = TransportBar(self.player, settings=settings)
         self.timeline = TimelineView()
         self.timeline.set_codebook(codebook)
-        self.inspector = InspectorPanel(self.bridge, codebook)
+        self.pictures = StillPictures(workspace, self)
+        self.inspector = InspectorPanel(self.bridge, codebook, self.pictures)
         self.browser = WorkspaceBrowser(self.bridge)
+        self.review_list = ReviewList(self.bridge, self.pictures)
         self.tagger = Tagger(workspace, self.player, codebook, self)
         self.media_jobs = MediaJobs(workspace, self)
 
@@ -94,9 +95,7 @@ class MainWindow(QMainWindow):
         self._update_undo_labels()
         self._update_title()
         self._restore_layout()
-        self.surface.show_message(
-            "Open a recording from the list on the left, or drop a video here."
-        )
+        self.surface.show_message(next_step(workspace))
 
     # -- layout ---------------------------------------------------------------------------
 
@@ -110,7 +109,12 @@ class MainWindow(QMainWindow):
         column.addWidget(self.transport)
         self.top = QSplitter(Qt.Orientation.Horizontal)
         self.top.setObjectName("topSplitter")
-        self.top.addWidget(self.browser)
+        self.side_tabs = QTabWidget()
+        self.side_tabs.setObjectName("sideTabs")
+        self.side_tabs.setDocumentMode(True)
+        self.side_tabs.addTab(self.browser, "Recordings")
+        self.side_tabs.addTab(self.review_list, "Review")
+        self.top.addWidget(self.side_tabs)
         self.top.addWidget(player_area)
         self.top.addWidget(self.inspector)
         self.top.setStretchFactor(1, 1)
@@ -120,11 +124,19 @@ class MainWindow(QMainWindow):
         self.main.addWidget(self.top)
         self.main.addWidget(self.timeline)
         self.main.setStretchFactor(0, 1)
-        self.main.setSizes([640, 280])
+        self.main.setStretchFactor(1, 0)
+        self.main.setSizes([10_000, self._timeline_height()])  # the picture gets the rest
         self.setCentralWidget(self.main)
         self.statusBar().showMessage(
             "Space plays, Left/Right step, I and O tag a moment. F1 lists every key."
         )
+
+    def _timeline_height(self) -> int:
+        """The timeline's first height: a quarter of the screen, within what its lanes need,
+        so on a laptop the picture and the inspector get most of it."""
+        room = self.screen().availableGeometry().height()
+        low = self.timeline.minimumSizeHint().height()
+        return max(low, min(self.timeline.sizeHint().height(), room // 4))
 
     def _build_actions(self) -> dict[str, QAction]:
         handlers = {
@@ -142,6 +154,13 @@ class MainWindow(QMainWindow):
             "player.faster": self.player.faster,
             "player.normal_speed": lambda: self.player.set_rate(1.0),
             "player.loop": self._toggle_loop,
+            "player.volume_up": lambda: self.player.change_volume(VOLUME_STEP),
+            "player.volume_down": lambda: self.player.change_volume(-VOLUME_STEP),
+            "player.mute": self.player.toggle_mute,
+            "tag.trim_start": self.tagger.trim_start_here,
+            "tag.trim_end": self.tagger.trim_end_here,
+            "tag.still": self.tagger.keep_still_here,
+            "tag.remove_still": self.tagger.remove_still,
             "tag.in": self.tagger.mark_in_here,
             "tag.out": self.tagger.mark_out_here,
             "tag.quick": self.tagger.quick_tag,
@@ -157,15 +176,21 @@ class MainWindow(QMainWindow):
             "timeline.zoom_fit": self.timeline.zoom_to_fit,
             "edit.undo": self._undo,
             "edit.redo": self._redo,
-            "app.open_video": self._choose_video,
+            "app.open_video": lambda: self._choose_video(None),
+            "app.new_case": self.browser.new_case,
+            "app.new_workspace": self._new_workspace,
             "app.open_workspace": self._choose_workspace,
             "app.shortcuts": self._show_shortcuts,
             "app.review": self.open_review,
+            "app.review_list": self._show_review_list,
             "app.export": self.open_export,
             "app.theme": self._toggle_theme,
             "app.quit": self.close,
         }
-        return make_actions(self, handlers, self.codebook, self.tagger.toggle_code_key)
+        actions = make_actions(self, handlers, self.codebook, self.tagger.toggle_code_key)
+        for sound in ("player.volume_up", "player.volume_down", "player.mute"):
+            actions[sound].setEnabled(self.player.has_sound)  # no VLC, no sound
+        return actions
 
     def _build_menus(self) -> None:
         menus = fill_menu_bar(self.menuBar(), self.actions_by_id, self.codebook)
@@ -181,6 +206,7 @@ class MainWindow(QMainWindow):
         self.timeline.seekRequested.connect(self._seek_paused)
         self.timeline.momentClicked.connect(self._moment_clicked)
         self.timeline.momentEdited.connect(self._moment_edited)
+        self.timeline.edgeDragged.connect(self._seek_paused)  # show the frame trimmed to
         self.tagger.selectionChanged.connect(self._selection_changed)
         self.tagger.markChanged.connect(self._mark_changed)
         self.tagger.message.connect(self.say)
@@ -188,6 +214,12 @@ class MainWindow(QMainWindow):
         self.browser.recordingActivated.connect(self.open_recording)
         self.browser.locateRequested.connect(self._locate)
         self.browser.importRequested.connect(self._choose_video)
+        self.recordingOpened.connect(self.review_list.show_recording)
+        self.review_list.momentChosen.connect(self._open_moment)
+        self.review_list.previewRequested.connect(
+            lambda moment_id: self.open_review(start_moment=moment_id))
+        self.review_list.countChanged.connect(
+            lambda n: self.side_tabs.setTabText(1, f"Review ({n})" if n else "Review"))
         self.media_jobs.thumbnailReady.connect(self._thumbnail_ready)
         self.media_jobs.waveformReady.connect(self._waveform_ready)
         self.media_jobs.posterReady.connect(self.browser.set_thumbnail)
@@ -220,6 +252,7 @@ class MainWindow(QMainWindow):
             return
         self.timeline.set_moments(self.workspace.annotations.moments(self.recording_id))
         self.timeline.set_turns(self.workspace.annotations.turns(self.recording_id))
+        self.timeline.set_stills(self.workspace.annotations.stills(self.recording_id))
 
     def _thumbnail_ready(self, recording_id: int, frame: int, image) -> None:  # type: ignore[no-untyped-def]
         if recording_id == self.recording_id:
@@ -232,19 +265,33 @@ class MainWindow(QMainWindow):
     # -- reacting ---------------------------------------------------------------------------
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("moments") or changes.touches("turns"):
+        if changes.touches("moments") or changes.touches("turns") or changes.touches("stills"):
             self.tagger.forget_deleted()
             self._refresh_timeline()
             self._update_loop()
+        if self.recording_id is None and changes.touches("cases"):
+            self.surface.show_message(next_step(self.workspace))
         self._update_undo_labels()
 
     def _selection_changed(self, moment_id: int | None) -> None:
         self.timeline.set_selected(moment_id)
+        self.review_list.select_moment(moment_id)
         self.inspector.set_moment(moment_id)
         self._update_loop()
 
     def _mark_changed(self, frame: int | None) -> None:
         self.transport.show_marks("" if frame is None else f"In: frame {frame}  (O to end)")
+
+    def _open_moment(self, recording_id: int, moment_id: int) -> None:
+        """Open a moment chosen in the Review list: its recording, then the moment itself."""
+        if recording_id != self.recording_id:
+            self.open_recording(recording_id)
+        if recording_id == self.recording_id:
+            self._moment_clicked(moment_id)
+
+    def _show_review_list(self) -> None:
+        self.side_tabs.setCurrentWidget(self.review_list)
+        self.review_list.list.setFocus(Qt.FocusReason.ShortcutFocusReason)
 
     def _moment_clicked(self, moment_id: int) -> None:
         self.tagger.select(moment_id)
@@ -314,146 +361,42 @@ class MainWindow(QMainWindow):
         self.actions_by_id["edit.redo"].setText(f"Redo {redo}" if redo else "Redo")
         self.actions_by_id["edit.redo"].setEnabled(redo is not None)
 
-    # -- importing ---------------------------------------------------------------------------
-
-    def _choose_video(self) -> None:
-        name, _ = QFileDialog.getOpenFileName(self, "Import video", "", VIDEO_FILTER)
-        if name:
-            self.import_video(Path(name))
-
-    def import_video(self, path: Path, *, ask: bool = True, case_code: str = UNFILED,
-                     cycle: int = 1) -> None:
-        """Import (or, if its content is already here, open) a video."""
-        if ask:
-            dialog = ImportDialog(path, [c.code for c in self.workspace.caseload.cases()], self)
-            if dialog.exec() != ImportDialog.DialogCode.Accepted:
-                return
-            case_code, cycle = dialog.case_code(), dialog.cycle.value()
-        ws = self.workspace
-        try:
-            case = ws.caseload.case_by_code(case_code)
-        except VigtoolError:
-            case = ws.add_case(case_code)
-
-        def task(progress, cancel):
-            try:
-                return ws.import_recording(case.id, cycle=cycle, path=path, progress=progress,
-                                           cancel=cancel)
-            except DuplicateRecording as dup:
-                return dup.existing
-
-        job = run_with_progress(self, f"Importing {path.name}...", task,
-                                lambda rec: self._imported(rec.id), self.say)
-        self._track(job)
-
-    def _imported(self, recording_id: int) -> None:
-        self.media_jobs.load_posters([recording_id])
-        self.open_recording(recording_id)
-
-    def _locate(self, recording_id: int) -> None:
-        recording = self.workspace.library.recording(recording_id)
-        name, _ = QFileDialog.getOpenFileName(
-            self, f"Where is {recording.original_name}?", "", VIDEO_FILTER
-        )
-        if not name:
-            return
-        job = run_with_progress(
-            self, f"Checking {Path(name).name}...",
-            lambda progress, cancel: self.workspace.library.relink_recording(
-                recording_id, name, progress=progress, cancel=cancel),
-            lambda rec: self.open_recording(rec.id), self.say,
-        )
-        self._track(job)
-
-    def _track(self, job: Job) -> None:
-        self._jobs.append(job)
-        job.finished.connect(lambda: self._jobs.remove(job) if job in self._jobs else None)
-
-    def dragEnterEvent(self, event: QDragEnterEvent) -> None:
-        if event.mimeData().hasUrls():
-            event.acceptProposedAction()
-
-    def dropEvent(self, event: QDropEvent) -> None:
-        for url in event.mimeData().urls():
-            if url.isLocalFile():
-                self.import_video(Path(url.toLocalFile()))
-                break
-
-    # -- workspaces, themes, help -------------------------------------------------------------
-
-    def _choose_workspace(self) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Open workspace folder")
-        if folder:
-            self._switch_workspace(folder)
-
-    def _switch_workspace(self, folder: str) -> None:
-        """Close this window and reopen on another workspace (all work is already saved)."""
-        if Path(folder).resolve() == self.workspace.root.resolve():
-            return
-        self.switch_to = Path(folder)
-        self.close()
-
-    def _fill_recent(self) -> None:
-        self.recent_menu.clear()
-
-        recent = recent_workspaces(self.settings)
-        for folder in recent:
-            self.recent_menu.addAction(folder, partial(self._switch_workspace, folder))
-        self.recent_menu.setEnabled(bool(recent))
-
     def _toggle_theme(self) -> None:
         self.theme_menu.choose_next()
 
-    def open_review(self) -> None:
-        """The shared review for the open recording's case and cycle."""
+    def open_review(self, start_moment: int | None = None) -> None:
+        """The shared review for the open recording's case and cycle, full screen on this screen.
+
+        ``start_moment`` opens it at that chosen moment's clip (F5 starts at clip 1).
+        """
         from vigtool.gui.review_window import ReviewWindow
 
+        if isinstance(start_moment, bool):  # a QAction's "checked" flag, not a moment
+            start_moment = None
         if self.recording_id is None:
             self.say("Open a recording first: the review shows its case's chosen clips")
             return
         self.player.pause()
         recording = self.workspace.library.recording(self.recording_id)
+        open_now = self._review
+        if isinstance(open_now, ReviewWindow):  # one review at a time: show it (at that clip)
+            if open_now.shows(recording.case_id, recording.cycle):
+                open_now.show_moment(start_moment)
+                open_now.raise_()
+                open_now.activateWindow()
+                return
+            open_now.destroyed.disconnect(self._review_closed)
+            open_now.close()
         self._review = ReviewWindow(self.workspace, recording.case_id, recording.cycle,
-                                    self._vlc, None)
+                                    self._vlc, None, start_moment=start_moment,
+                                    screen=self.screen())
         self._review.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
         self._review.destroyed.connect(self._review_closed)
+        self._review.destroyed.connect(self.activateWindow)  # closing returns here
         self._review.show()
 
     def _review_closed(self) -> None:
         self._review = None
-
-    def open_export(self) -> None:
-        from vigtool.exports.naming import export_folder_name
-        from vigtool.exports.request import run_export
-        from vigtool.gui.export_dialog import ExportDialog, reveal
-        from vigtool.gui.pdf import html_to_pdf
-
-        if self.recording_id is None:
-            self.say("Open a recording first: exports are made per case and cycle")
-            return
-        recording = self.workspace.library.recording(self.recording_id)
-        case = self.workspace.caseload.case(recording.case_id)
-        folder = self.workspace.root / "exports" / export_folder_name(case.code, recording.cycle)
-        dialog = ExportDialog(folder, case.code, recording.cycle, self)
-        if dialog.exec() != ExportDialog.DialogCode.Accepted:
-            return
-        request = dialog.request(case.id)
-        ws = self.workspace
-
-        def done(paths: list[Path]) -> None:
-            self.say(f"Exported {len(paths)} file{'s' if len(paths) != 1 else ''} to "
-                     f"{request.out}")
-            if paths:
-                reveal(paths[0])
-
-        job = run_with_progress(
-            self, "Exporting...",
-            lambda progress, cancel: run_export(ws, request, pdf_writer=html_to_pdf,
-                                                progress=progress, cancel=cancel),
-            done, self.say,
-        )
-        job.cancelled.connect(lambda: self.say("Export cancelled; nothing was written"))
-        self._track(job)
 
     def _show_shortcuts(self) -> None:
         ShortcutsDialog(self.codebook, self).exec()
@@ -500,6 +443,7 @@ class MainWindow(QMainWindow):
         for job in list(self._jobs):
             job.wait()
         self.media_jobs.shutdown()
+        self.pictures.close()
         self.player.shutdown()
         self.bridge.detach()
         event.accept()

@@ -15,15 +15,17 @@ from vigtool.codebook import Codebook
 from vigtool.gui.keymap import BINDINGS
 
 MENUS: dict[str, list[str | None]] = {
-    "File": ["app.open_video", "app.open_workspace", None, "app.review",
+    "File": ["app.new_case", "app.open_video", None, "app.new_workspace",
+             "app.open_workspace", None, "app.review", "app.review_list",
              "app.export", None, "app.quit"],
     "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
     "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
              "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",
              "player.next_second", "player.prev_second", "player.start", "player.end",
              None, "player.slower", "player.faster", "player.normal_speed", None,
-             "player.loop"],
-    "Tag": ["tag.in", "tag.out", "tag.quick", None, "tag.child_turn",
+             "player.loop", None, "player.volume_up", "player.volume_down", "player.mute"],
+    "Tag": ["tag.in", "tag.out", "tag.quick", None, "tag.trim_start", "tag.trim_end",
+            None, "tag.still", "tag.remove_still", None, "tag.child_turn",
             "tag.adult_turn", None, "tag.describe", "tag.review", None, "moment.next",
             "moment.prev"],
     "View": ["timeline.zoom_in", "timeline.zoom_out", "timeline.zoom_fit", None],
