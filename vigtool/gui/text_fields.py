@@ -59,7 +59,10 @@ class FieldKeys(QObject):
             mods = event.modifiers() & ~(Qt.KeyboardModifier.ShiftModifier
                                          | Qt.KeyboardModifier.KeypadModifier)
             key = Qt.Key(event.key())
-            passes = key in _CONFIRM_KEYS and id(watched) in self._return_passes
+            # The event climbs to the field's parents, which are watched too: ask
+            # about the field that has the keyboard, not the widget seeing the event.
+            focus = QApplication.focusWidget()
+            passes = key in _CONFIRM_KEYS and id(focus) in self._return_passes
             if key in _FIELD_KEYS and mods == Qt.KeyboardModifier.NoModifier and not passes:
                 event.accept()
                 return True
