@@ -8,8 +8,10 @@ is on disk even if the process is killed a moment later.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sqlite3
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,6 +21,7 @@ from vigtool.errors import NewerWorkspaceError, StoreError
 from vigtool.privacy.files import PRIVATE_FILE_MODE, make_private
 from vigtool.store.migrations import MIGRATION_SET, known_migration_names, migrations
 
+BUSY_TIMEOUT_MS = 10_000
 _MIGRATIONS_TABLE = "_sqlite_migrations"
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 
@@ -38,7 +41,7 @@ def open_database(path: Path) -> Database:
             )
     else:
         _create_private(path)
-    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=10)
+    conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
         db = Database(conn, execute_plugins=False)
         _tune(db)
@@ -98,7 +101,7 @@ def _tune(db: Database) -> None:
             raise StoreError("the workspace database could not switch to WAL mode")
         db.execute("PRAGMA synchronous = FULL")
         db.execute("PRAGMA foreign_keys = ON")
-        db.execute("PRAGMA busy_timeout = 10000")
+        db.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
 
 
 def _backup(conn: sqlite3.Connection, path: Path, before: str) -> Path:
@@ -113,3 +116,42 @@ def _backup(conn: sqlite3.Connection, path: Path, before: str) -> Path:
         dest.close()
     make_private(target)
     return target
+
+
+@contextlib.contextmanager
+def write_transaction(db: Database) -> Iterator[Database]:
+    """One write transaction that takes the write lock at its start (BEGIN IMMEDIATE).
+
+    A deferred transaction that reads first and writes later fails at once
+    with "database is locked" when another process committed meanwhile;
+    an immediate one waits (busy timeout) for the other writer instead.
+    Nested use becomes a savepoint. Busy past the timeout is a StoreError.
+    """
+    conn = db.conn
+    if conn.in_transaction:
+        with db.atomic():
+            yield db
+        return
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+    except sqlite3.OperationalError as exc:
+        raise StoreError(_busy_message(exc)) from exc
+    try:
+        yield db
+    except BaseException:
+        if conn.in_transaction:
+            conn.rollback()
+        raise
+    try:
+        conn.execute("COMMIT")
+    except sqlite3.OperationalError as exc:
+        if conn.in_transaction:
+            conn.rollback()
+        raise StoreError(_busy_message(exc)) from exc
+
+
+def _busy_message(exc: sqlite3.OperationalError) -> str:
+    if "locked" in str(exc) or "busy" in str(exc):
+        return (f"the workspace is busy: another program kept it locked for "
+                f"{BUSY_TIMEOUT_MS // 1000} s; nothing was changed, try again")
+    return f"the workspace could not be written ({exc}); nothing was changed"

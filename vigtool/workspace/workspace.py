@@ -33,7 +33,7 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 from vigtool.errors import InvalidEdit, NothingToUndo, StoreError
 from vigtool.privacy.files import private_dir
 from vigtool.store.changes import Edit, Recorder, replay
-from vigtool.store.database import open_database
+from vigtool.store.database import open_database, write_transaction
 from vigtool.workspace.annotations import Annotations
 from vigtool.workspace.caseload import Caseload
 from vigtool.workspace.changes import Changes
@@ -158,7 +158,7 @@ class Workspace(View):
             self._check_open()
             recorder = Recorder(self._db)
             try:
-                with self._db.atomic():
+                with write_transaction(self._db):
                     yield recorder
             except sqlite3.IntegrityError as exc:
                 raise InvalidEdit(f"{name}: this change conflicts with the workspace ({exc})"
@@ -208,7 +208,7 @@ class Workspace(View):
                 raise NothingToUndo(f"nothing to {word}")
             edit = source[-1]
             try:
-                with self._db.atomic():
+                with write_transaction(self._db):
                     replay(self._db, edit, undo=undo)
             except sqlite3.IntegrityError as exc:
                 # Something that is not undone (an import, say) now depends on these
