@@ -371,3 +371,21 @@ def test_the_childs_name_pronoun_and_filming_date_are_checked(
     assert workspace.library.set_filmed_on(rec.id, None).filmed_on is None
     workspace.undo()
     assert workspace.library.recording(rec.id).filmed_on == "2026-11-29"
+
+
+@pytest.mark.parametrize("code", ["FAM\x0001", "FAM\n01", "FAM\t01", "F" * 65])
+def test_a_case_code_with_control_characters_or_too_long_is_refused(
+    workspace: Workspace, code: str
+) -> None:
+    with pytest.raises(InvalidEdit, match="case code"):
+        workspace.add_case(code)
+    assert workspace.cases() == []
+
+
+def test_an_existing_folder_made_into_a_workspace_becomes_private(tmp_path: Path) -> None:
+    folder = tmp_path / "shared-drive-folder"
+    folder.mkdir(mode=0o755)
+    folder.chmod(0o755)
+    with Workspace.open(folder):
+        pass
+    assert folder.stat().st_mode & 0o777 == 0o700

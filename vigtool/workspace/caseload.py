@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from typing import Any
 
 from vigtool.domain.records import PRONOUNS, Case, Cycle
@@ -68,6 +69,11 @@ class Caseload:
         code = code.strip()
         if not code:
             raise InvalidEdit("a case needs a code (a pseudonym, never the family's name)")
+        if any(unicodedata.category(c).startswith("C") for c in code):
+            raise InvalidEdit("a case code is letters, digits and punctuation: no control "
+                              "characters or line breaks")
+        if len(code) > 64:
+            raise InvalidEdit("a case code is at most 64 characters (a short pseudonym)")
         found = self._door.read(queries.case_by_code, code)
         if found is not None and found["id"] != case_id:
             raise InvalidEdit(f"there is already a case with the code {code!r}")

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
 from vigtool.errors import InvalidEdit, NothingToUndo, StoreError
-from vigtool.privacy.files import private_dir
+from vigtool.privacy.files import PRIVATE_DIR_MODE, private_dir
 from vigtool.store.changes import Edit, Recorder, replay
 from vigtool.store.database import open_database, write_transaction
 from vigtool.workspace.annotations import Annotations
@@ -75,9 +75,10 @@ class Workspace(View):
     """A vigtool workspace folder. Open with ``Workspace.open(path)``; ``close()`` when done."""
 
     def __init__(self, root: Path) -> None:
-        private_dir(root)
-        for sub in ("media", "index", "exports"):
-            private_dir(root / sub)
+        for folder in (root, root / "media", root / "index", root / "exports"):
+            private_dir(folder)
+            with contextlib.suppress(OSError):  # a folder that existed keeps no 755
+                folder.chmod(PRIVATE_DIR_MODE)
         self._root = root
         self._db = open_database(root / DB_NAME)
         self._lock = threading.RLock()
