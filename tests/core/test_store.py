@@ -40,21 +40,23 @@ def test_new_database_is_built_by_the_migration_chain(tmp_path: Path) -> None:
 
 def test_older_database_is_backed_up_then_migrated(tmp_path: Path) -> None:
     path = tmp_path / "workspace.db"
-    # A workspace from before the first migration: an empty SQLite file with one row of data.
-    conn = sqlite3.connect(path)
-    conn.execute("CREATE TABLE notes (text TEXT)")
-    conn.execute("INSERT INTO notes VALUES ('kept')")
-    conn.commit()
-    conn.close()
+    # A workspace written before the family details were added (only 0001_initial).
+    old = Database(path)
+    migrations.apply(old, stop_before="0002_family_details")
+    old.execute("INSERT INTO cases (code, created_at) VALUES ('FAM-01', '2026-01-01')")
+    old.conn.commit()
+    old.close()
     open_database(path).close()
-    backups = list(tmp_path.glob("workspace.db.backup-*-before-0001_initial"))
+    backups = list(tmp_path.glob("workspace.db.backup-*-before-0002_family_details"))
     assert len(backups) == 1
     conn = sqlite3.connect(backups[0])
-    assert conn.execute("SELECT text FROM notes").fetchall() == [("kept",)]
-    assert conn.execute(
-        "SELECT count(*) FROM sqlite_master WHERE name = 'moments'"
-    ).fetchone() == (0,)
+    assert conn.execute("SELECT code FROM cases").fetchall() == [("FAM-01",)]
+    columns = {row[1] for row in conn.execute("PRAGMA table_info(cases)")}
+    assert "child_name" not in columns
     conn.close()
+    with Workspace.open(tmp_path) as ws:
+        (case,) = ws.cases()
+    assert (case.code, case.child_name, case.pronoun) == ("FAM-01", "", "")
     # Opening again needs no migration and makes no second backup.
     open_database(path).close()
     assert len(list(tmp_path.glob("workspace.db.backup-*"))) == 1
@@ -98,3 +100,19 @@ def test_two_fresh_databases_have_identical_schemas(tmp_path: Path) -> None:
     Database(tmp_path / "b.db").close()
     open_database(tmp_path / "b.db").close()
     assert _schema(tmp_path / "a.db") == _schema(tmp_path / "b.db")
+
+
+def test_another_programs_database_named_workspace_db_is_left_untouched(tmp_path: Path) -> None:
+    folder = tmp_path / "not-ours"
+    folder.mkdir()
+    db = folder / "workspace.db"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE invoices (id INTEGER PRIMARY KEY, total REAL)")
+    conn.execute("INSERT INTO invoices (total) VALUES (12.5)")
+    conn.commit()
+    conn.close()
+    before = db.read_bytes()
+    with pytest.raises(StoreError, match="made by another program"):
+        Workspace.open(folder)
+    assert db.read_bytes() == before
+    assert not list(folder.glob("workspace.db.backup-*"))

@@ -32,6 +32,11 @@ def open_database(path: Path) -> Database:
     if existed:
         _check_is_sqlite(path)
         applied = _applied_migrations(path)
+        if not applied and _has_tables(path):
+            raise StoreError(
+                f"{path} is a database made by another program; vigtool will not change "
+                "it. Choose an empty folder for a new workspace."
+            )
         unknown = applied - known_migration_names()
         if unknown:
             raise NewerWorkspaceError(
@@ -88,6 +93,20 @@ def _applied_migrations(path: Path) -> frozenset[str]:
             f"SELECT name FROM {_MIGRATIONS_TABLE} WHERE migration_set = ?", (MIGRATION_SET,)
         ).fetchall()
         return frozenset(str(name) for (name,) in rows)
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"{path} is damaged or not a vigtool workspace ({exc})") from exc
+    finally:
+        conn.close()
+
+
+def _has_tables(path: Path) -> bool:
+    """Whether the database holds any table at all (read-only)."""
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        found = conn.execute(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        ).fetchone()
+        return found is not None
     except sqlite3.DatabaseError as exc:
         raise StoreError(f"{path} is damaged or not a vigtool workspace ({exc})") from exc
     finally:
