@@ -56,7 +56,8 @@ def open_database(path: Path) -> Database:
         migrations.apply(db)
     except sqlite3.DatabaseError as exc:
         conn.close()
-        raise StoreError(f"{path} could not be opened as a vigtool workspace ({exc})") from exc
+        reason = _open_error(path, exc, "could not be opened as a vigtool workspace")
+        raise StoreError(reason) from exc
     for suffix in ("-wal", "-shm"):
         make_private(path.with_name(path.name + suffix))
     return db
@@ -81,7 +82,7 @@ def _applied_migrations(path: Path) -> frozenset[str]:
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
-        raise StoreError(f"{path} could not be opened ({exc})") from exc
+        raise StoreError(_open_error(path, exc, "could not be opened")) from exc
     try:
         has_table = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?",
@@ -94,9 +95,19 @@ def _applied_migrations(path: Path) -> frozenset[str]:
         ).fetchall()
         return frozenset(str(name) for (name,) in rows)
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is damaged or not a vigtool workspace ({exc})") from exc
+        raise StoreError(_open_error(path, exc, "is damaged or not a vigtool workspace")) from exc
     finally:
         conn.close()
+
+
+def _open_error(path: Path, exc: sqlite3.Error, what: str) -> str:
+    """One line for a failed open; a full disk is said as such, not as damage."""
+    text = str(exc)
+    if "disk is full" in text or "SQLITE_FULL" in text:
+        return f"{path} could not be opened: the disk is full; free some space and try again"
+    if "locked" in text or "busy" in text:
+        return _busy_message(sqlite3.OperationalError(text))
+    return f"{path} {what} ({' '.join(text.split())[:200]})"
 
 
 def _has_tables(path: Path) -> bool:
@@ -108,7 +119,7 @@ def _has_tables(path: Path) -> bool:
         ).fetchone()
         return found is not None
     except sqlite3.DatabaseError as exc:
-        raise StoreError(f"{path} is damaged or not a vigtool workspace ({exc})") from exc
+        raise StoreError(_open_error(path, exc, "is damaged or not a vigtool workspace")) from exc
     finally:
         conn.close()
 
