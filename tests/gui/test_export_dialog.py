@@ -12,7 +12,7 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from vigtool.demo import DEMO_CASE, build_demo
-from vigtool.exports.naming import clip_name
+from vigtool.exports.naming import clip_name, safe_code
 from vigtool.exports.request import ExportRequest, run_export
 from vigtool.gui.export_dialog import CHOICES, ExportDialog
 from vigtool.gui.pdf import html_to_pdf
@@ -76,19 +76,19 @@ def test_choices_become_requests(qtbot: QtBot, tmp_path: Path) -> None:
     _choose(dialog, RECORD, all_cycles=True)
     record = dialog.request(case_id=7)
     assert (record.kind, record.audience, record.cycle) == ("summary", "practitioner", None)
-    assert record.out == tmp_path / "out" / "FAM_01-record.pdf"
+    assert record.out == tmp_path / "out" / f"{safe_code('FAM 01')}-record.pdf"
     assert not dialog.captions.isEnabled()
 
     _choose(dialog, "Session summary for the family (web page)")
     family = dialog.request(case_id=7)
     assert (family.kind, family.audience, family.out) == (
-        "summary", "family", tmp_path / "out" / "FAM_01-c2-summary.html")
+        "summary", "family", tmp_path / "out" / f"{safe_code('FAM 01')}-c2-summary.html")
     _choose(dialog, "One highlight film of the chosen clips")
     assert dialog.titles.isEnabled()
     dialog.titles.setChecked(False)
     reel = dialog.request(case_id=7)
     assert (reel.kind, reel.out, reel.title_cards) == (
-        "reel", tmp_path / "out" / "FAM_01-c2-highlights.mp4", False)
+        "reel", tmp_path / "out" / f"{safe_code('FAM 01')}-c2-highlights.mp4", False)
 
 
 def test_the_chosen_clips_are_written_padded_with_their_words(
@@ -186,7 +186,8 @@ def test_everything_for_this_session_is_one_request_for_this_cycle(
     assert not dialog.scope.isEnabled()  # a session is one cycle
     assert dialog.titles.isEnabled()
     assert dialog.captions.isEnabled()
-    assert dialog.where.text() == f"Everything goes into {tmp_path / 'out' / 'FAM_01-c2'}"
+    folder = tmp_path / "out" / f"{safe_code('FAM 01')}-c2"
+    assert dialog.where.text() == f"Everything goes into {folder}"
     request = dialog.request(case_id=7)
     assert (request.kind, request.cycle, request.out, request.captions, request.pad_ms,
             request.fade_ms) == ("session", 2, tmp_path / "out", "soft", 1500, 300)
@@ -199,7 +200,7 @@ def test_the_dialog_asks_before_replacing_and_says_how_many(
     folder.mkdir()
     for n in (1, 2, 3):
         (folder / clip_name("FAM 01", 2, n)).write_bytes(b"earlier clip")
-    (folder / "FAM_01-c1-clip01.mp4").write_bytes(b"another cycle: not replaced")
+    (folder / clip_name("FAM 01", 1, 1)).write_bytes(b"another cycle: not replaced")
     dialog = ExportDialog(folder, "FAM 01", 2)
     qtbot.addWidget(dialog)
     dialog.show()
@@ -209,7 +210,7 @@ def test_the_dialog_asks_before_replacing_and_says_how_many(
     assert box is not None
     assert box.isVisible()
     assert "3 files" in box.text()
-    assert "FAM_01-c2-clip01.mp4" in box.informativeText()
+    assert clip_name("FAM 01", 2, 1) in box.informativeText()
     keep = next(b for b in box.buttons() if b.text() == "Keep them")
     qtbot.mouseClick(keep, Qt.MouseButton.LeftButton)
     assert dialog.isVisible()

@@ -6,14 +6,39 @@ original file names come from phones ("Emma_bath.mp4"), so neither is used.
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from pathlib import Path
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
+# A readable part that could be read as another case's name plus a suffix this
+# module adds: "A-c1" (case "A", cycle 1) or "FAM_1-3fa2c1" (a hashed code).
+_AMBIGUOUS = re.compile(r".*-(c\d+|[0-9a-f]{6})", re.IGNORECASE)
+_LONGEST = 64  # characters of the code kept, so every name fits a file system's 255
 
 
 def safe_code(case_code: str) -> str:
-    return _UNSAFE.sub("_", case_code).strip("_") or "case"
+    """The case code as it appears in file names: a different name for every code.
+
+    A code of ASCII capitals, digits, ``_`` and ``-`` is kept as it is
+    ("FAM-01"). Any other code keeps its readable ASCII part (accents dropped,
+    the rest ``_``) and gains six hex digits of the SHA-256 of the exact code,
+    so codes that read alike stay apart: "FAM 1" -> "FAM_1-<hash>" next to
+    "FAM_1", two non-Latin codes -> "case-<hash>" each, "fam-1" -> "fam-1-<hash>"
+    next to "FAM-1" (macOS and Windows do not tell "fam" from "FAM"). A code
+    that already looks like such a name, or like another case's name with a
+    cycle ("A-c1", as case "A" cycle 1), is hashed too, and so is a code
+    longer than 64 characters (its first 64 kept).
+    """
+    ascii_only = unicodedata.normalize("NFKD", case_code).encode("ascii", "ignore").decode()
+    readable = _UNSAFE.sub("_", ascii_only).strip("_").lstrip("-")
+    kept = (readable == case_code and 0 < len(readable) <= _LONGEST
+            and readable == readable.upper() and not _AMBIGUOUS.fullmatch(readable))
+    if kept:
+        return readable
+    digest = hashlib.sha256(case_code.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    return f"{readable[:_LONGEST].rstrip('_-') or 'case'}-{digest}"
 
 
 def clip_name(case_code: str, cycle: int, order: int) -> str:

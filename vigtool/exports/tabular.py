@@ -3,9 +3,11 @@
 Both are the practitioner's own exports: they include the private note.
 The CSV is for spreadsheets: UTF-8 with a byte-order mark so Excel reads
 accents and non-Latin scripts correctly, CRLF rows (RFC 4180, the csv
-module's "excel" dialect), and free-text cells that start with ``= + - @``
-prefixed with an apostrophe so Excel shows them as text instead of running
-them as formulas (OWASP's advice on CSV injection). The JSON is checked
+module's "excel" dialect), and every text cell (codes and labels too: a
+shared ELAN file can bring any code id) that starts with ``= + - @``, a tab,
+a carriage return or a line feed (or a full-width ``＝ ＋ － ＠``) prefixed
+with an apostrophe so a spreadsheet shows it as text instead of running it
+as a formula (OWASP's advice on CSV injection). Numbers stay numbers. The JSON is checked
 against ``schemas/session-export.schema.json`` before anything is written.
 
 Every writer writes through ``atomic_output``: a failure or a cancel leaves
@@ -59,7 +61,8 @@ CSV_COLUMNS: Final = (
     "selected_for_review",
     "review_order",
 )
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+Cell = str | int | None
 
 
 def write_csv(
@@ -82,9 +85,8 @@ def write_csv(
         for done, moment in enumerate(session.moments, start=1):
             cancel.raise_if_cancelled()
             recording = recordings[moment.recording_id]
-            writer.writerow(
-                _csv_row(session.case.code, recording.cycle, recording.original_name, moment)
-            )
+            row = _csv_row(session.case.code, recording.cycle, recording.original_name, moment)
+            writer.writerow([_cell(value) for value in row])
             progress(done, total)
     return out
 
@@ -128,36 +130,42 @@ def _session_validator() -> Any:
     return Draft202012Validator(schema)
 
 
-def _csv_row(case_code: str, cycle: int, recording_name: str, m: MomentInfo) -> list[str]:
+def _csv_row(case_code: str, cycle: int, recording_name: str, m: MomentInfo) -> list[Cell]:
+    """The row's values: numbers as ints, text as str (made safe by ``_cell``)."""
     return [
-        _text(case_code),
-        str(cycle),
-        _text(recording_name),
-        str(m.recording_id),
-        str(m.id),
-        str(m.start_frame),
-        str(m.end_frame),
-        str(m.frame_count),
-        _number(m.start_ms),
-        _number(m.end_ms),
-        _number(m.duration_ms),
-        "" if m.start_ms is None else exact_timecode(m.start_ms),
-        "" if m.end_ms is None else exact_timecode(m.end_ms),
+        case_code,
+        cycle,
+        recording_name,
+        m.recording_id,
+        m.id,
+        m.start_frame,
+        m.end_frame,
+        m.frame_count,
+        m.start_ms,
+        m.end_ms,
+        m.duration_ms,
+        None if m.start_ms is None else exact_timecode(m.start_ms),
+        None if m.end_ms is None else exact_timecode(m.end_ms),
         ";".join(m.code_ids),
-        _text("; ".join(code.label for code in m.codes)),
-        _text(m.title),
-        _text(m.note),
-        _text(m.strengths),
-        _text(m.prompt),
+        "; ".join(code.label for code in m.codes),
+        m.title,
+        m.note,
+        m.strengths,
+        m.prompt,
         "yes" if m.selected_for_review else "no",
-        _number(m.review_order),
+        m.review_order,
     ]
 
 
-def _number(value: int | None) -> str:
-    return "" if value is None else str(value)
+def _cell(value: Cell) -> str:
+    """One cell as written: a number as it is, text made safe to open in a spreadsheet."""
+    if value is None:
+        return ""
+    if isinstance(value, int):
+        return str(value)
+    return safe_text(value)
 
 
-def _text(value: str) -> str:
-    """Free text, made safe to open in a spreadsheet (see the module docstring)."""
+def safe_text(value: str) -> str:
+    """Text for a CSV cell that a spreadsheet shows and never runs (see the module docstring)."""
     return "'" + value if value.startswith(_FORMULA_STARTS) else value
