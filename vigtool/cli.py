@@ -47,6 +47,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("video", type=Path)
     p.add_argument("--frame", type=int, required=True, metavar="N", help="0-based frame number")
     p.add_argument("--out", type=Path, required=True, help="output .png or .jpg")
+    p.add_argument("--force", action="store_true", help="replace the file if it is there")
 
     cli_exports.add_parsers(sub)
 
@@ -90,7 +91,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "probe":
         return _probe(args.video, as_json=args.json)
     if args.command == "frame":
-        return _frame(args.video, args.frame, args.out)
+        return _frame(args.video, args.frame, args.out, force=args.force)
     if args.command == "demo":
         return _demo(args.workspace, gui=not args.no_gui)
     if args.command == "cut":
@@ -118,11 +119,13 @@ def _probe(video: Path, *, as_json: bool) -> int:
     return EXIT_OK
 
 
-def _frame(video: Path, number: int, out: Path) -> int:
+def _frame(video: Path, number: int, out: Path, *, force: bool) -> int:
     from vigtool.media.frame_index import build_frame_index
     from vigtool.media.reader import FrameReader
     from vigtool.media.stills import write_still
+    from vigtool.privacy.outputs import check_output
 
+    check_output(out, inputs=[video], force=force, what="the frame")
     index = build_frame_index(video)
     index.times.check_frame(number)
     with FrameReader(video, index, prefetch=False) as reader:

@@ -13,7 +13,8 @@ import re
 from pathlib import Path
 
 from vigtool.errors import VigtoolError
-from vigtool.exports.request import EXPORT_KINDS, ExportRequest
+from vigtool.exports.request import EXPORT_KINDS, ExportRequest, check_export_outputs
+from vigtool.privacy.outputs import check_output
 from vigtool.report.export import PdfWriter
 from vigtool.workspace import DuplicateRecording, Workspace
 
@@ -23,7 +24,9 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("video", type=Path)
     p.add_argument("--start-frame", type=int, required=True, metavar="A")
     p.add_argument("--end-frame", type=int, required=True, metavar="B", help="inclusive")
-    p.add_argument("--out", type=Path, required=True)
+    p.add_argument("--out", type=Path, required=True,
+                   help="the new MP4 (never the input, nor inside a workspace)")
+    p.add_argument("--force", action="store_true", help="replace the file if it is there")
     p.add_argument("--no-smart", action="store_true", help="re-encode everything")
 
     p = sub.add_parser(
@@ -37,7 +40,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--cycle", type=int, help="one cycle (session: default the latest)")
     p.add_argument("--out", type=Path, required=True,
                    help="session: the folder to put the case-and-cycle folder in; a folder "
-                   "for clips/stills/eaf, else a file")
+                   "for clips/stills/eaf, else a file; never inside the workspace but for "
+                   "its exports/ folder")
     p.add_argument("--force", action="store_true", help="replace files already there")
     p.add_argument("--captions", choices=("none", "soft", "burn"), default="none",
                    help="clips: the strengths wording as subtitles or burned in")
@@ -76,6 +80,7 @@ def run_cut(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyp
     from vigtool.media.cut import CutOptions, cut_clip
     from vigtool.media.frame_index import build_frame_index
 
+    check_output(args.out, inputs=[args.video], force=args.force, what="the cut")
     index = build_frame_index(args.video)
     result = cut_clip(args.video, index, args.start_frame, args.end_frame, args.out,
                       options=CutOptions(smart=not args.no_smart), progress=progress)
@@ -106,12 +111,7 @@ def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-un
             captions=args.captions, pad_ms=args.pad, fade_ms=args.fade, everything=args.all,
             title_cards=not args.no_titles, audience=args.audience,
         )
-        replaced = request.replaced_files(case.code)
-        if replaced and not args.force:
-            where = replaced[0].parent
-            raise VigtoolError(
-                f"{len(replaced)} file{'s' if len(replaced) != 1 else ''} in {where} would be "
-                f"replaced (e.g. {replaced[0].name}); add --force to replace them")
+        check_export_outputs(ws, request, force=args.force)
         written = run_export(ws, request, pdf_writer=_pdf_writer(request), progress=progress)
     for path in written:
         print(path)

@@ -123,7 +123,7 @@ def test_frame_out_writes_a_private_file_in_private_new_folders(
     tmp_path: Path, clip: VideoTruth, name: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
     out = tmp_path / "exports" / "visit-1" / name
-    assert main(["frame", str(clip.path), "--frame", "4", "--out", str(out)]) == 0
+    assert main(["frame", str(clip.path), "--frame", "4", "--out", str(out), "--force"]) == 0
     assert capsys.readouterr().err == ""
     assert_mode(out, 0o600)
     assert_mode(out.parent, 0o700)
@@ -136,7 +136,7 @@ def test_frame_out_over_an_existing_open_file_makes_it_private(
     out = tmp_path / "still.png"
     out.write_bytes(b"old")
     out.chmod(0o644)
-    assert main(["frame", str(clip.path), "--frame", "4", "--out", str(out)]) == 0
+    assert main(["frame", str(clip.path), "--frame", "4", "--out", str(out), "--force"]) == 0
     assert capsys.readouterr().err == ""
     assert_mode(out, 0o600)
     assert out.read_bytes().startswith(b"\x89PNG")

@@ -29,6 +29,7 @@ from vigtool.errors import VigtoolError
 from vigtool.exports import naming
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 from vigtool.privacy.files import TEMP_PREFIX, private_dir
+from vigtool.privacy.outputs import check_output_folder, check_outputs
 from vigtool.report.export import PdfWriter
 from vigtool.workspace import View, Workspace
 
@@ -85,6 +86,46 @@ def replaced_files(kind: ExportKind, case_code: str, cycle: int | None, out: Pat
     return [out] if out.is_file() else []
 
 
+def output_paths(
+    kind: ExportKind, case_code: str, cycle: int | None, out: Path
+) -> tuple[list[Path], list[Path]]:
+    """The folders an export writes into and the paths of the files it would write,
+    replace or remove that are there now (or, for a one-file export, its file)."""
+    if kind == "session":
+        if cycle is None:
+            return [out], []
+        folder = naming.session_folder(out, case_code, cycle)
+        files = [*naming.earlier_exports(folder, case_code, cycle, "clip", ".mp4"),
+                 *naming.earlier_exports(folder, case_code, cycle, "still", ".png"),
+                 folder / naming.reel_name(case_code, cycle)]
+        files += [folder / naming.file_name(case_code, cycle, "summary", ".pdf", audience=a)
+                  for a in ("family", "practitioner")]
+        return [out, folder], files
+    if kind in ("clips", "stills") and cycle is not None:
+        what, ext = ("clip", ".mp4") if kind == "clips" else ("still", ".png")
+        return [out], naming.earlier_exports(out, case_code, cycle, what, ext)
+    if kind in ("clips", "stills"):
+        return [out], []
+    if kind == "reel" and out.is_dir():
+        return [out], [out / naming.reel_name(case_code, cycle)]
+    if kind in ("eaf", "vtt") and (out.is_dir() or out.suffix.lower() != f".{kind}"):
+        return [out], sorted(out.glob(f"recording-*.{kind}")) if out.is_dir() else []
+    return [], [out]
+
+
+def check_export_outputs(ws: View | Workspace, request: ExportRequest, *, force: bool) -> None:
+    """Refuse (one line) an export that would write over one of the workspace's
+    films, into the workspace (but for its exports/ folder), over anything that is
+    not a regular file, or, unless ``force``, over an existing file."""
+    case = ws.caseload.case(request.case_id)
+    films = [ws.library.media_path(rec) for rec in ws.library.recordings()]
+    folders, files = output_paths(request.kind, case.code, request.cycle, request.out)
+    for folder in folders:
+        check_output_folder(folder, inputs=films, workspace=ws.root,
+                            what="the export folder")
+    check_outputs(files, inputs=films, workspace=ws.root, force=force, what="the export")
+
+
 def run_export(
     ws: Workspace,
     request: ExportRequest,
@@ -99,6 +140,8 @@ def run_export(
     ``pdf_writer`` draws a PDF summary (the app and the CLI pass the Qt one).
     """
     with ws.snapshot() as snapshot:
+        # The caller has asked (app) or been told --force (CLI) before replacing files.
+        check_export_outputs(snapshot, request, force=True)
         written = _export(snapshot, request, pdf_writer, progress, cancel)
     r = request
     what = f"{r.kind} for the {r.audience}" if r.kind == "summary" else r.kind
