@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -16,8 +17,16 @@ from pathlib import Path
 from typing import NoReturn
 
 from vigtool import __version__, cli_exports
+from vigtool.cli_args import (
+    cycle_number,
+    frame_number,
+    not_text,
+    one_line,
+    output_path,
+)
 from vigtool.errors import VigtoolError
 from vigtool.jobs import Progress, no_progress
+from vigtool.privacy.files import file_error
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -45,8 +54,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("frame", help="save one exact frame of a video as PNG or JPEG")
     p.add_argument("video", type=Path)
-    p.add_argument("--frame", type=int, required=True, metavar="N", help="0-based frame number")
-    p.add_argument("--out", type=Path, required=True, help="output .png or .jpg")
+    p.add_argument("--frame", type=frame_number, required=True, metavar="N",
+                   help="0-based frame number")
+    p.add_argument("--out", type=output_path, required=True, help="output .png or .jpg")
     p.add_argument("--force", action="store_true", help="replace the file if it is there")
 
     cli_exports.add_parsers(sub)
@@ -59,7 +69,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("review", help="open the shared review of a case's chosen clips")
     p.add_argument("--workspace", type=Path, required=True)
     p.add_argument("--case", required=True, metavar="CODE")
-    p.add_argument("--cycle", type=int, help="cycle number (default: the latest)")
+    p.add_argument("--cycle", type=cycle_number, help="cycle number (default: the latest)")
 
     p = sub.add_parser("demo", help="build a demo workspace from the sample clips and open it")
     p.add_argument("--workspace", type=Path, help="folder (default: the user data folder)")
@@ -69,21 +79,29 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
+    bad = not_text(sys.argv[1:] if argv is None else argv)
+    if bad is not None:
+        print(f"error: {bad}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["gui"])
     try:
         return _run(args)
     except VigtoolError as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except KeyboardInterrupt:
         print("error: cancelled", file=sys.stderr)
         return EXIT_CANCELLED
-    except Exception as exc:
-        log = _write_crash_log()
-        print(f"error: unexpected failure ({type(exc).__name__}: {exc}); details in {log}",
+    except OSError as exc:  # the file system said no: a path, a permission, a full disk
+        print(f"error: {one_line(str(file_error(exc.filename or '', exc, 'use')))}",
               file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except Exception as exc:
+        log = write_crash_log()
+        what = one_line(f"{type(exc).__name__}: {exc}")
+        print(f"error: unexpected failure ({what}); details in {log}", file=sys.stderr)
         return EXIT_INTERNAL
 
 
@@ -186,14 +204,16 @@ def terminal_progress(label: str) -> Progress:
     return show
 
 
-def _write_crash_log() -> Path:
+def write_crash_log() -> Path:
     from platformdirs import user_log_path
 
     folder = user_log_path("vigtool", ensure_exists=True)
     log = folder / "crash.log"
-    with log.open("a", encoding="utf-8") as f:
+    fd = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    with os.fdopen(fd, "a", encoding="utf-8", errors="backslashreplace") as f:
         f.write(traceback.format_exc())
         f.write("\n")
+    os.chmod(log, 0o600)  # a log from an older version may have been 0644
     return log
 
 

@@ -12,6 +12,7 @@ import argparse
 import re
 from pathlib import Path
 
+from vigtool.cli_args import cycle_number, frame_number, output_path
 from vigtool.errors import VigtoolError
 from vigtool.exports.request import EXPORT_KINDS, ExportRequest, check_export_outputs
 from vigtool.privacy.outputs import check_output
@@ -22,9 +23,10 @@ from vigtool.workspace import DuplicateRecording, Workspace
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("cut", help="cut frames A..B of a video into an MP4 with sound")
     p.add_argument("video", type=Path)
-    p.add_argument("--start-frame", type=int, required=True, metavar="A")
-    p.add_argument("--end-frame", type=int, required=True, metavar="B", help="inclusive")
-    p.add_argument("--out", type=Path, required=True,
+    p.add_argument("--start-frame", type=frame_number, required=True, metavar="A")
+    p.add_argument("--end-frame", type=frame_number, required=True, metavar="B",
+                   help="inclusive")
+    p.add_argument("--out", type=output_path, required=True,
                    help="the new MP4 (never the input, nor inside a workspace)")
     p.add_argument("--force", action="store_true", help="replace the file if it is there")
     p.add_argument("--no-smart", action="store_true", help="re-encode everything")
@@ -37,8 +39,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    "family summary and the practitioner's record, in one folder")
     p.add_argument("--workspace", type=Path, required=True)
     p.add_argument("--case", required=True, metavar="CODE")
-    p.add_argument("--cycle", type=int, help="one cycle (session: default the latest)")
-    p.add_argument("--out", type=Path, required=True,
+    p.add_argument("--cycle", type=cycle_number, help="one cycle (session: default the latest)")
+    p.add_argument("--out", type=output_path, required=True,
                    help="session: the folder to put the case-and-cycle folder in; a folder "
                    "for clips/stills/eaf, else a file; never inside the workspace but for "
                    "its exports/ folder")
@@ -59,7 +61,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--workspace", type=Path, required=True)
     p.add_argument("--case", required=True, metavar="CODE")
     p.add_argument("--video", type=Path, required=True)
-    p.add_argument("--cycle", type=int, default=1)
+    p.add_argument("--cycle", type=cycle_number, default=1)
 
 
 _TIME = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*")
