@@ -131,10 +131,12 @@ def _pdf_writer(request: ExportRequest) -> PdfWriter | None:
 
 
 def run_import_eaf(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
+    from vigtool.exports.eaf_document import read_eaf
     from vigtool.exports.eaf_import import import_eaf
 
     with _open(args.workspace) as ws:
         case = ws.caseload.case_by_code(args.case)
+        read_eaf(args.eaf)  # a broken file is refused before the film is copied in
         try:
             recording = ws.import_recording(case.id, cycle=args.cycle, path=args.video,
                                             progress=progress)

@@ -97,3 +97,20 @@ def test_the_crash_log_is_private(tmp_path: Path) -> None:
             os.environ["XDG_STATE_HOME"] = old
     assert stat.S_IMODE(log.stat().st_mode) == 0o600
     assert "RuntimeError: a bug" in log.read_text(encoding="utf-8")
+
+
+def test_a_broken_eaf_is_refused_before_the_film_is_copied_in(
+    tmp_path: Path, clip: VideoTruth
+) -> None:
+    from vigtool import Workspace
+
+    with Workspace.open(tmp_path / "ws") as ws:
+        ws.add_case("FAM-01")
+    broken = tmp_path / "broken.eaf"
+    broken.write_text("<ANNOTATION_DOCUMENT><TIME_ORDER>", encoding="utf-8")
+    run = run_cli(["import-eaf", broken, "--workspace", "ws", "--case", "FAM-01",
+                   "--video", clip.path], cwd=tmp_path)
+    assert_one_error_line(run, "broken.eaf")
+    assert list((tmp_path / "ws" / "media").iterdir()) == []
+    with Workspace.open(tmp_path / "ws") as ws:
+        assert ws.recordings() == []

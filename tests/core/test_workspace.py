@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import time
 from pathlib import Path
 
 import pytest
@@ -389,3 +391,31 @@ def test_an_existing_folder_made_into_a_workspace_becomes_private(tmp_path: Path
     with Workspace.open(folder):
         pass
     assert folder.stat().st_mode & 0o777 == 0o700
+
+
+def test_leftovers_of_unfinished_work_are_swept_at_open_and_recent_ones_kept(
+    imported: tuple[Workspace, int]
+) -> None:
+    ws, rec = imported
+    root = ws.root
+    kept_copy = ws.library.media_path(ws.library.recording(rec))
+    ws.close()
+    old = time.time() - 2 * 3600
+    stray_copy = root / "media" / "0123456789abcdef.mp4"  # copied, never recorded
+    stray_copy.write_bytes(b"family footage")
+    partial = root / "exports" / ".vigtool-partial-abc.mp4"
+    partial.write_bytes(b"half a clip")
+    partial_dir = root / "exports" / ".vigtool-partial-session"
+    partial_dir.mkdir()
+    (partial_dir / "clip01.mp4").write_bytes(b"x")
+    for path in (stray_copy, partial, partial_dir):
+        os.utime(path, (old, old))
+    running = root / "media" / "fedcba9876543210.mp4"  # another import copying right now
+    running.write_bytes(b"in progress")
+    with Workspace.open(root) as again:
+        assert not stray_copy.exists()
+        assert not partial.exists()
+        assert not partial_dir.exists()
+        assert running.exists()
+        assert kept_copy.exists()
+        assert again.privacy.audit_log()[-1].action == "sweep"

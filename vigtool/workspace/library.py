@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import time
 from collections.abc import Mapping
 from datetime import date
 from pathlib import Path
@@ -16,12 +18,15 @@ from vigtool.media.ingest import copy_with_hash, hash_file
 from vigtool.media.opening import check_readable_file
 from vigtool.media.probe import probe_video
 from vigtool.media.reader import FrameReader
-from vigtool.privacy.files import atomic_write_bytes
+from vigtool.privacy.files import TEMP_PREFIX, atomic_write_bytes
 from vigtool.store import queries
 from vigtool.store.changes import utc_now
 from vigtool.store.rows import from_row
 from vigtool.workspace.caseload import Caseload
 from vigtool.workspace.door import Door, index_file
+
+LEFTOVER_AGE_S = 3600.0
+"""A leftover older than this cannot belong to work still running."""
 
 
 class DuplicateRecording(VigtoolError):
@@ -136,6 +141,36 @@ class Library:
         with self._door.edit("Edit Filming Date") as rec:
             rec.update("recordings", recording_id, {"filmed_on": _iso_date(filmed_on)})
         return self.recording(recording_id)
+
+    def sweep_leftovers(self, *, older_than_s: float = LEFTOVER_AGE_S) -> list[Path]:
+        """Remove what a killed or failed import or export left behind; return it.
+
+        That is: half-written files (``.vigtool-partial-*``) anywhere in the
+        workspace, and copies in ``media/`` that no recording points to (an
+        import that died between copying and recording). Only things older
+        than ``older_than_s`` go, so another process's import in progress is
+        safe. Folders outside the workspace are never touched.
+        """
+        known = {Path(r["path"]).name for r in self._door.read(queries.recordings, None)
+                 if not Path(r["path"]).is_absolute()}
+        cutoff = time.time() - older_than_s
+        removed: list[Path] = []
+        candidates = list(self.root.rglob(f"{TEMP_PREFIX}*"))
+        media = self.root / "media"
+        if media.is_dir():
+            candidates += [p for p in media.iterdir() if p.is_file() and p.name not in known]
+        for path in sorted(set(candidates), key=lambda p: len(p.parts), reverse=True):
+            try:
+                if path.lstat().st_mtime > cutoff:
+                    continue
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+            except OSError:
+                continue  # in use or already gone: try again next time
+            removed.append(path)
+        return removed
 
     @property
     def root(self) -> Path:

@@ -88,6 +88,10 @@ class Workspace(View):
         self._listeners: list[Listener] = []
         self._indexes = IndexCache()
         super().__init__(_LiveDoor(self))
+        swept = self.library.sweep_leftovers()
+        if swept:
+            self.privacy.record_event("sweep", None,
+                                      f"removed {len(swept)} leftover file(s) of unfinished work")
 
     @classmethod
     def open(cls, path: Path | str) -> Workspace:
