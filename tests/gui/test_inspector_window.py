@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QRect, QSettings, Qt
+from PySide6.QtCore import QPoint, QRect, Qt
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QWidget
 from pytestqt.qtbot import QtBot
 
 from sample_clips.kinds import VideoTruth
-from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+from tests.gui.windows import show_main_window
 from vigtool.gui.main_window import MainWindow
 from vigtool.workspace import Workspace
 
@@ -35,14 +35,7 @@ def window(qtbot: QtBot, tmp_path: Path, small_video: VideoTruth) -> Iterator[Wi
                            strengths="You waited, and she smiled back.")
     ws.add_moment(rec.id, start_frame=45, end_frame=55, title="Peekaboo")
     ws.annotations.choose_for_review(moment.id, True)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), None, "no VLC in this test",
-                     settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    win.open_recording(rec.id)
+    win = show_main_window(qtbot, tmp_path, ws, rec.id)
     win.tagger.select(moment.id)
     yield Window(win, ws, moment.id)
     win.close()

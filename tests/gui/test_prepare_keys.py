@@ -8,11 +8,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, Qt
 from pytestqt.qtbot import QtBot
 
 from sample_clips.kinds import VideoTruth
-from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+from tests.gui.windows import show_main_window
 from vigtool.gui.main_window import MainWindow
 from vigtool.gui.menus import MENUS
 from vigtool.gui.timeline_geometry import UNTAGGED_KEY, layout_lanes
@@ -30,14 +30,7 @@ def window(
     ws = Workspace.open(tmp_path / "ws")
     case = ws.add_case("FAM-01")
     rec = ws.import_recording(case.id, path=small_video.path)
-    settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
-    win = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), None, "no VLC in this test",
-                     settings)
-    qtbot.addWidget(win)
-    win.show()
-    qtbot.waitExposed(win)
-    win.activateWindow()
-    win.open_recording(rec.id)
+    win = show_main_window(qtbot, tmp_path, ws, rec.id)
     yield win, ws, rec.id
     win.close()
     ws.close()

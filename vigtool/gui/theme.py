@@ -308,7 +308,20 @@ _MEDIA_GLYPHS: dict[QStyle.StandardPixmap, tuple[tuple[tuple[float, float], ...]
 }
 
 
-class _GlyphEngine(QIconEngine):
+class PaintedIcon(QIconEngine):
+    """An icon drawn by its ``paint`` at every size (subclasses paint in the palette's
+    colours when drawn, so they follow a later theme switch). GUI thread only."""
+
+    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
+        image = QPixmap(size)
+        image.fill(Qt.GlobalColor.transparent)
+        painter = QPainter(image)
+        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
+        painter.end()
+        return image
+
+
+class _GlyphEngine(PaintedIcon):
     """A media glyph painted in the application palette's button-text colour when
     it is drawn, not when the icon is made, so buttons built once follow every
     later theme switch. GUI thread only."""
@@ -340,13 +353,6 @@ class _GlyphEngine(QIconEngine):
             painter.drawPath(path)
         painter.restore()
 
-    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        image = QPixmap(size)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
-        painter.end()
-        return image
 
 
 def _check(name: str) -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import contextlib
 
-from PySide6.QtCore import QPoint, QPointF, QRect, QRectF, QSettings, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSettings, QSize, Qt
 from PySide6.QtGui import (
     QFontDatabase,
     QIcon,
@@ -19,7 +19,6 @@ from PySide6.QtGui import (
     QPainterPath,
     QPalette,
     QPen,
-    QPixmap,
 )
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,6 +34,7 @@ from vigtool.domain.clock import player_time
 from vigtool.domain.timebase import FrameTimes
 from vigtool.gui.keymap import binding
 from vigtool.gui.player_controller import PlayerController
+from vigtool.gui.theme import PaintedIcon
 
 VOLUME_SETTING = "player/volume"
 MUTED_SETTING = "player/muted"
@@ -183,7 +183,7 @@ class TransportBar(QWidget):
         self.marks.setText(text)
 
 
-class _SpeakerEngine(QIconEngine):
+class _SpeakerEngine(PaintedIcon):
     """A speaker with sound waves, or struck through when muted (the button is
     checked), in the palette's button-text colour when drawn, so it reads on every
     theme like the other media glyphs. GUI thread only."""
@@ -224,10 +224,3 @@ class _SpeakerEngine(QIconEngine):
                                 -45 * 16, 90 * 16)
         painter.restore()
 
-    def pixmap(self, size: QSize, mode: QIcon.Mode, state: QIcon.State) -> QPixmap:
-        image = QPixmap(size)
-        image.fill(Qt.GlobalColor.transparent)
-        painter = QPainter(image)
-        self.paint(painter, QRect(QPoint(0, 0), size), mode, state)
-        painter.end()
-        return image
