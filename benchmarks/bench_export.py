@@ -202,6 +202,7 @@ def _session_workspace(source: Path, root: Path) -> Iterator[tuple[Workspace, in
     each with a still in its middle (set up untimed, as in the app before an export)."""
     with Workspace.open(root) as ws:
         case = ws.add_case("BENCH-01")
+        ws.add_consent(case.id, kind="filming", given=True)
         recording = ws.library.import_recording(case.id, path=source, copy=False)
         for n, start in enumerate(SET_STARTS, start=1):
             moment = ws.add_moment(recording.id, start_frame=start,

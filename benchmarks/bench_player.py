@@ -60,6 +60,7 @@ if mode == "vigtool":
     apply_theme(app, "light")
     ws = Workspace.open(work / "ws")
     case = ws.add_case("BENCH")
+    ws.add_consent(case.id, kind="filming", given=True)
     rec = ws.import_recording(case.id, path=clip)
     settings = QSettings(str(work / "s.ini"), QSettings.Format.IniFormat)
     win = MainWindow(ws, builtin_codebook("vig-principles"), vlc, "", settings)

@@ -67,7 +67,8 @@ def build_demo(root: Path, *, progress: Progress = no_progress) -> DemoResult:
             case = ws.caseload.case_by_code(DEMO_CASE)
         except NotFound:
             case = ws.add_case(DEMO_CASE, helping_question=DEMO_QUESTION)
-            ws.privacy.add_consent(case.id, kind="filming", given=True, note="demo")
+            for scope in ("filming", "shared-review"):
+                ws.add_consent(case.id, kind=scope, given=True, note="demo")
         try:
             recording = ws.import_recording(case.id, cycle=1, path=clip, progress=progress)
         except DuplicateRecording as dup:

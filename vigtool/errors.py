@@ -45,3 +45,15 @@ class NothingToUndo(VigtoolError):
 
 class Cancelled(VigtoolError):
     """Long work was cancelled through its CancelToken; nothing partial was kept."""
+
+
+class ConsentMissing(VigtoolError):
+    """An action needs a consent scope the family has not given (or has withdrawn)."""
+
+
+class WorkspaceBusy(StoreError):
+    """Another vigtool (or script) has this workspace open for writing."""
+
+
+class ReadOnlyWorkspace(StoreError):
+    """An edit was tried on a workspace opened read-only."""

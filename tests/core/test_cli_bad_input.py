@@ -105,7 +105,7 @@ def test_a_broken_eaf_is_refused_before_the_film_is_copied_in(
     from vigtool import Workspace
 
     with Workspace.open(tmp_path / "ws") as ws:
-        ws.add_case("FAM-01")
+        ws.add_consent(ws.add_case("FAM-01").id, kind="filming", given=True)
     broken = tmp_path / "broken.eaf"
     broken.write_text("<ANNOTATION_DOCUMENT><TIME_ORDER>", encoding="utf-8")
     run = run_cli(["import-eaf", broken, "--workspace", "ws", "--case", "FAM-01",

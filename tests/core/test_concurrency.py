@@ -21,6 +21,8 @@ from vigtool.workspace import Workspace
 
 def _setup(ws: Workspace, video: VideoTruth) -> tuple[int, int]:
     case = ws.add_case("FAM-01")
+    ws.add_consent(case.id, kind="filming", given=True)
+    ws.add_consent(case.id, kind="shared-review", given=True)
     rec = ws.import_recording(case.id, path=video.path)
     for n in range(4):
         moment = ws.add_moment(rec.id, start_frame=n * 5, end_frame=n * 5 + 4, title=f"m{n}")

@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from sample_clips.kinds import H264_BFRAMES, VideoTruth, make_video
+from tests.consent import filmed_case
 from vigtool.cli import main
 from vigtool.codebook import load_codebook
 from vigtool.errors import CodebookError, VigtoolError
@@ -94,6 +95,7 @@ def test_imported_media_copy_and_frame_index_are_private(
     root = tmp_path / "workspace"
     with Workspace.open(root) as ws:
         case = ws.add_case("K-09")
+        ws.add_consent(case.id, kind="filming", given=True)
         recording = ws.import_recording(case.id, path=clip.path)
         copy = ws.library.media_path(recording)
         assert copy.parent == root / "media"
@@ -110,7 +112,7 @@ def test_imported_media_copy_and_frame_index_are_private(
 def test_rebuilt_frame_index_is_private(tmp_path: Path, clip: VideoTruth) -> None:
     root = tmp_path / "workspace"
     with Workspace.open(root) as ws:
-        recording = ws.import_recording(ws.add_case("K-10").id, path=clip.path)
+        recording = ws.import_recording(filmed_case(ws, "K-10"), path=clip.path)
     [index_file] = sorted((root / "index").iterdir())
     index_file.unlink()
     with Workspace.open(root) as ws:

@@ -51,6 +51,7 @@ class Clip:
 
 def _clip(ws: Workspace, video: VideoTruth, name: str, pronoun: str) -> Clip:
     case = ws.add_case("FAM-01", child_name=name, pronoun=pronoun)
+    ws.add_consent(case.id, kind="filming", given=True)
     recording = ws.import_recording(case.id, path=video.path)
     return Clip(ws, recording.id, Child.of(ws.caseload.case(case.id)))
 

@@ -18,6 +18,7 @@ from vigtool.workspace import Changes, DuplicateRecording
 @pytest.fixture
 def imported(workspace: Workspace, small_video: VideoTruth) -> tuple[Workspace, int]:
     case = workspace.add_case("FAM-01", helping_question="Why does he cry when I put him down?")
+    workspace.add_consent(case.id, kind="filming", given=True)
     recording = workspace.import_recording(case.id, cycle=1, path=small_video.path)
     return workspace, recording.id
 
@@ -26,6 +27,7 @@ def test_import_probes_indexes_and_copies_into_media(
     workspace: Workspace, small_video: VideoTruth
 ) -> None:
     case = workspace.add_case("FAM-01")
+    workspace.add_consent(case.id, kind="filming", given=True)
     rec = workspace.import_recording(case.id, cycle=2, path=small_video.path)
     assert rec.frame_count == small_video.frame_count
     assert rec.cycle == 2
@@ -36,7 +38,7 @@ def test_import_probes_indexes_and_copies_into_media(
     assert stored.read_bytes() == Path(small_video.path).read_bytes()
     assert [c.number for c in workspace.caseload.cycles(case.id)] == [2]
     assert workspace.library.frame_times(rec.id).frame_count == small_video.frame_count
-    assert [e.action for e in workspace.privacy.audit_log(case.id)] == ["import"]
+    assert [e.action for e in workspace.privacy.audit_log(case.id)] == ["consent", "import"]
 
 
 def test_same_content_is_detected_as_a_duplicate(
@@ -55,6 +57,7 @@ def test_a_broken_video_is_refused_and_nothing_is_written(
     workspace: Workspace, tmp_path: Path
 ) -> None:
     case = workspace.add_case("FAM-02")
+    workspace.add_consent(case.id, kind="filming", given=True)
     broken = tmp_path / "broken.mp4"
     broken.write_bytes(b"\x00\x00\x00\x18ftypmp42" + bytes(range(256)) * 40)
     with pytest.raises(MediaError):
@@ -184,11 +187,10 @@ def test_cases_goals_stills_and_consents(imported: tuple[Workspace, int]) -> Non
     assert ws.caseload.case(case.id).helping_question == "How can I help him settle?"
     goal = ws.add_goal(case.id, cycle=1, text="Notice when he looks at you")
     still = ws.add_still(rec_id, frame=12, caption="A shared smile")
-    consent = ws.privacy.add_consent(case.id, kind="filming", given=True,
-                                     retention_until="2027-03-01")
+    consent = ws.privacy.add_consent(case.id, kind="training", given=True)
     assert ws.review.goals(case.id, cycle=1) == [goal]
     assert ws.annotations.stills(rec_id) == [still]
-    assert ws.privacy.consents(case.id) == [consent]
+    assert ws.privacy.consents(case.id)[-1] == consent
     with pytest.raises(InvalidEdit, match="already a case"):
         ws.add_case("FAM-01")
     with pytest.raises(InvalidEdit):
@@ -282,6 +284,7 @@ def test_many_annotations_are_one_undo_step(imported: tuple[Workspace, int]) -> 
 def test_renaming_a_case_to_a_code_in_use_is_refused(workspace: Workspace) -> None:
     workspace.add_case("FAM-01")
     other = workspace.add_case("FAM-02")
+    workspace.add_consent(other.id, kind="filming", given=True)
     with pytest.raises(InvalidEdit, match="already a case"):
         workspace.update_case(other.id, code="FAM-01")
     assert workspace.update_case(other.id, code="FAM-02").code == "FAM-02"
@@ -363,6 +366,7 @@ def test_the_childs_name_pronoun_and_filming_date_are_checked(
     workspace: Workspace, small_video: VideoTruth
 ) -> None:
     case = workspace.add_case("FAM-02", child_name=" Amira ", pronoun="She")
+    workspace.add_consent(case.id, kind="filming", given=True)
     assert (case.child_name, case.pronoun) == ("Amira", "she")
     with pytest.raises(InvalidEdit, match="pronoun"):
         workspace.update_case(case.id, pronoun="it")
@@ -393,7 +397,7 @@ def test_an_existing_folder_made_into_a_workspace_becomes_private(tmp_path: Path
     assert folder.stat().st_mode & 0o777 == 0o700
 
 
-def test_leftovers_of_unfinished_work_are_swept_at_open_and_recent_ones_kept(
+def test_leftovers_of_unfinished_work_are_all_swept_by_the_one_writer_at_open(
     imported: tuple[Workspace, int]
 ) -> None:
     ws, rec = imported
@@ -410,12 +414,13 @@ def test_leftovers_of_unfinished_work_are_swept_at_open_and_recent_ones_kept(
     (partial_dir / "clip01.mp4").write_bytes(b"x")
     for path in (stray_copy, partial, partial_dir):
         os.utime(path, (old, old))
-    running = root / "media" / "fedcba9876543210.mp4"  # another import copying right now
-    running.write_bytes(b"in progress")
+    # Just now, by an import that was killed: no other writer can be running, so it goes too.
+    recent = root / "media" / "fedcba9876543210.mp4"
+    recent.write_bytes(b"killed a moment ago")
     with Workspace.open(root) as again:
         assert not stray_copy.exists()
         assert not partial.exists()
         assert not partial_dir.exists()
-        assert running.exists()
+        assert not recent.exists()
         assert kept_copy.exists()
         assert again.privacy.audit_log()[-1].action == "sweep"

@@ -28,6 +28,7 @@ def prepared(tmp_path: Path, small_video: VideoTruth) -> Iterator[Prepared]:
     """Two chosen clips (frames 10-14 with a still at 12, then 30-35) and one not chosen."""
     ws = Workspace.open(tmp_path / "ws")
     case = ws.add_case("FAM-01", helping_question="How can I help him settle?")
+    ws.add_consent(case.id, kind="filming", given=True)
     rec = ws.import_recording(case.id, path=small_video.path)
     second = ws.add_moment(rec.id, start_frame=30, end_frame=35, title="Second",
                            selected_for_review=True, review_order=2, prompt="How did he respond?")

@@ -25,6 +25,7 @@ def window(
 ) -> Iterator[tuple[MainWindow, Workspace, int]]:
     ws = Workspace.open(tmp_path / "ws")
     case = ws.add_case("FAM-01")
+    ws.add_consent(case.id, kind="filming", given=True)
     rec = ws.import_recording(case.id, path=small_video.path)
     win = show_main_window(qtbot, tmp_path, ws, rec.id)
     yield win, ws, rec.id

@@ -87,6 +87,7 @@ def test_the_first_case_replaces_the_welcome_with_the_list(
 def test_a_case_with_a_film_lists_it_by_cycle(browser: WorkspaceBrowser, workspace: Workspace,
                                               small_video: VideoTruth) -> None:
     case = workspace.caseload.add_case("FAM-12")
+    workspace.add_consent(case.id, kind="filming", given=True)
     workspace.import_recording(case.id, path=small_video.path, cycle=2)
     browser.refresh()
     assert _labels(browser)[:2] == ["FAM-12", "  Cycle 2"]
@@ -96,6 +97,7 @@ def test_a_case_with_a_film_lists_it_by_cycle(browser: WorkspaceBrowser, workspa
 def test_double_click_opens_the_case_details(qtbot: QtBot, browser: WorkspaceBrowser,
                                              workspace: Workspace) -> None:
     case = workspace.caseload.add_case("FAM-13", "Feeding", child_name="Zoë", pronoun="she")
+    workspace.add_consent(case.id, kind="filming", given=True)
     item = browser.tree.topLevelItem(0)
     assert item is not None
     browser.tree.itemDoubleClicked.emit(item, 0)

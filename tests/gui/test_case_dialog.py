@@ -94,6 +94,7 @@ def test_a_refused_code_keeps_the_dialog_and_what_was_typed(
 def test_case_details_are_edited_and_undone(qtbot: QtBot, host: QWidget,
                                              workspace: Workspace) -> None:
     case = workspace.caseload.add_case("FAM-03", "Bath time", child_name="Sam", pronoun="he")
+    workspace.add_consent(case.id, kind="filming", given=True)
     open_case_dialog(host, workspace, case.id)
     dialog = _dialog(host)
     assert dialog.windowTitle() == "Case Details: FAM-03"
@@ -156,6 +157,7 @@ def test_the_cycle_moves_on_once_the_review_has_begun(
     qtbot: QtBot, host: QWidget, workspace: Workspace, small_video: VideoTruth
 ) -> None:
     case = workspace.caseload.add_case("FAM-04")
+    workspace.add_consent(case.id, kind="filming", given=True)
     assert suggested_cycle(workspace, case.id) == 1
     workspace.import_recording(case.id, path=small_video.path, cycle=1)
     assert suggested_cycle(workspace, case.id) == 1  # a second film of the same visit
@@ -171,7 +173,9 @@ def test_import_from_the_window_keeps_the_case_cycle_and_date(
 ) -> None:
     ws = Workspace.open(tmp_path / "ws")
     other = ws.caseload.add_case("FAM-05")
+    ws.add_consent(other.id, kind="filming", given=True)
     case = ws.caseload.add_case("FAM-06")
+    ws.add_consent(case.id, kind="filming", given=True)
     win = _window(qtbot, tmp_path, ws)
     stamped = _with_creation_time(small_video.path, tmp_path / "visit.mp4",
                                   "2026-11-02T09:00:00.000000Z")

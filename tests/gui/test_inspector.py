@@ -37,6 +37,7 @@ class Setup:
 @pytest.fixture
 def setup(workspace: Workspace, small_video: VideoTruth, qtbot: QtBot) -> Iterator[Setup]:
     case = workspace.add_case("FAM-01", child_name="Maya", pronoun="she")
+    workspace.add_consent(case.id, kind="filming", given=True)
     recording = workspace.import_recording(case.id, path=small_video.path)
     moment = workspace.add_moment(recording.id, start_frame=10, end_frame=40)
     bridge = WorkspaceBridge(workspace)

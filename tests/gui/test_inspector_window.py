@@ -30,6 +30,7 @@ class Window:
 def window(qtbot: QtBot, tmp_path: Path, small_video: VideoTruth) -> Iterator[Window]:
     ws = Workspace.open(tmp_path / "ws")
     case = ws.add_case("FAM-01")
+    ws.add_consent(case.id, kind="filming", given=True)
     rec = ws.import_recording(case.id, path=small_video.path)
     moment = ws.add_moment(rec.id, start_frame=10, end_frame=40, title="Shared smile",
                            strengths="You waited, and she smiled back.")

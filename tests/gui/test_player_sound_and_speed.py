@@ -13,6 +13,7 @@ from PySide6.QtCore import QSettings, Qt
 from pytestqt.qtbot import QtBot
 
 from sample_clips.kinds import VideoTruth
+from tests.consent import filmed_case
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
 from vigtool.gui.main_window import MainWindow
 from vigtool.gui.menus import MENUS
@@ -30,7 +31,7 @@ def open_window(
 ) -> Iterator[Opener]:
     """Opens main windows on one workspace and one settings file (VLC module or None)."""
     ws = Workspace.open(tmp_path / "ws")
-    rec = ws.import_recording(ws.add_case("FAM-01").id, path=small_video.path)
+    rec = ws.import_recording(filmed_case(ws, "FAM-01"), path=small_video.path)
     settings = QSettings(str(tmp_path / "settings.ini"), QSettings.Format.IniFormat)
     windows: list[MainWindow] = []
 

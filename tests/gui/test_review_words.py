@@ -98,6 +98,7 @@ def test_words_in_the_gallery_are_about_the_review_as_a_whole(
 def test_an_empty_review_is_warm_useful_and_keeps_the_words(qtbot: QtBot, tmp_path: Path) -> None:
     ws = Workspace.open(tmp_path / "empty")
     case = ws.add_case("FAM-02")
+    ws.add_consent(case.id, kind="filming", given=True)
     window = open_window(qtbot, ws, case.id)
     assert window.plan == ()
     assert not window.stage.count.isVisible()

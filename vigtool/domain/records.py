@@ -43,6 +43,7 @@ class Case:
     created_at: str
     child_name: str = ""
     pronoun: str = ""
+    retention_until: str | None = None  # ISO date the raw film is due to be deleted by
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,7 @@ class Recording:
     status: RecordingStatus
     imported_at: str
     filmed_on: str | None = None  # ISO date, when known
+    purged_at: str | None = None  # when the raw film and its derived files were deleted
 
 
 @dataclass(frozen=True)
@@ -174,6 +176,7 @@ class Consent:
     retention_until: str | None
     withdrawn_at: str | None
     note: str
+    recorded_by: str = ""
 
 
 @dataclass(frozen=True)

@@ -65,11 +65,21 @@ class Recorder:
         _write(self._db, table, row_id, {**before, **values}, exists=True)
         self.changes.append(RowChange(table, row_id, before, self.row(table, row_id)))
 
-    def log(self, action: str, case_id: int | None, detail: str) -> None:
-        """Append to the audit log in this transaction. Not recorded: undo never removes it."""
-        self._db.execute(
+    def log(self, action: str, case_id: int | None, detail: str) -> int:
+        """Append to the audit log in this transaction; returns the line's id.
+        Not recorded: undo never removes it."""
+        cursor = self._db.execute(
             "INSERT INTO audit_log (at, action, case_id, detail) VALUES (?, ?, ?, ?)",
             [utc_now(), action, case_id, detail],
+        )
+        return int(cursor.lastrowid or 0)
+
+    def put_setting(self, key: str, value: str) -> None:
+        """Set one of the workspace's settings in this transaction (not undoable)."""
+        self._db.execute(
+            "INSERT INTO settings (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            [key, value],
         )
 
     def delete(self, table: str, row_id: int) -> None:

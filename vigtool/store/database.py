@@ -63,6 +63,32 @@ def open_database(path: Path) -> Database:
     return db
 
 
+def open_database_read_only(path: Path) -> Database:
+    """Open an existing, up-to-date workspace database for reading only.
+
+    Each read sees the latest committed state; nothing can be written, and
+    nothing is migrated (a workspace that needs it is refused with one line)."""
+    if not path.is_file() or path.stat().st_size == 0:
+        raise StoreError(f"{path.parent} is not a vigtool workspace (no workspace.db)")
+    _check_is_sqlite(path)
+    applied = _applied_migrations(path)
+    known = known_migration_names()
+    if applied - known:
+        raise NewerWorkspaceError(
+            f"{path} was written by a newer version of vigtool; please update vigtool")
+    if known - applied:
+        raise StoreError(f"{path.parent} must be opened once for writing to bring it up to "
+                         "date before it can be opened read-only")
+    try:
+        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+                               check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
+        conn.execute("PRAGMA query_only = ON")
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(_open_error(path, exc, "could not be opened read-only")) from exc
+    return Database(conn, execute_plugins=False)
+
+
 def _create_private(path: Path) -> None:
     fd = os.open(path, os.O_CREAT | os.O_WRONLY, PRIVATE_FILE_MODE)
     os.close(fd)
@@ -76,9 +102,21 @@ def _check_is_sqlite(path: Path) -> None:
         raise StoreError(f"{path} is not a vigtool workspace database")
 
 
+def _peek_uri(path: Path) -> str:
+    """A read-only URI that creates nothing beside the file.
+
+    With no ``-wal`` file there is nothing uncommitted to read, so the file is
+    opened as immutable (no ``-wal``/``-shm`` is made); with one, a plain
+    read-only open reads it (and the files it needs are there already)."""
+    uri = f"{path.resolve().as_uri()}?mode=ro"
+    if not path.with_name(path.name + "-wal").exists():
+        uri += "&immutable=1"
+    return uri
+
+
 def _applied_migrations(path: Path) -> frozenset[str]:
     """Read applied migration names without writing anything (read-only connection)."""
-    uri = f"{path.resolve().as_uri()}?mode=ro"
+    uri = _peek_uri(path)
     try:
         conn = sqlite3.connect(uri, uri=True)
     except sqlite3.Error as exc:
@@ -112,7 +150,7 @@ def _open_error(path: Path, exc: sqlite3.Error, what: str) -> str:
 
 def _has_tables(path: Path) -> bool:
     """Whether the database holds any table at all (read-only)."""
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn = sqlite3.connect(_peek_uri(path), uri=True)
     try:
         found = conn.execute(
             "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"

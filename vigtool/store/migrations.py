@@ -128,6 +128,21 @@ def _family_details(db: Database) -> None:
     db.execute("ALTER TABLE recordings ADD COLUMN filmed_on TEXT")
 
 
+
+@migrations(name="0003_governance")
+def _governance(db: Database) -> None:
+    """Who recorded each consent; a retention date per case; when footage was purged;
+    and the service's own settings (the default retention period)."""
+    db.execute("ALTER TABLE consents ADD COLUMN recorded_by TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE cases ADD COLUMN retention_until TEXT")
+    db.execute("ALTER TABLE recordings ADD COLUMN purged_at TEXT")
+    db.execute(
+        """CREATE TABLE settings (
+            key TEXT PRIMARY KEY,
+            value TEXT NOT NULL
+        )"""
+    )
+
 def known_migration_names() -> frozenset[str]:
     """Every migration this version knows (all are pending on an empty database)."""
     return frozenset(m.name for m in migrations.pending(Database(memory=True)))

@@ -126,3 +126,15 @@ def audit_log(db: Database, case_id: int | None) -> list[Row]:
     if case_id is None:
         return rows(db, "SELECT * FROM audit_log ORDER BY id")
     return rows(db, "SELECT * FROM audit_log WHERE case_id = ? ORDER BY id", [case_id])
+
+
+def setting(db: Database, key: str) -> str | None:
+    found = rows(db, "SELECT value FROM settings WHERE key = ?", [key])
+    return str(found[0]["value"]) if found else None
+
+
+def last_filmed(db: Database, case_id: int) -> str | None:
+    """The latest day this case was filmed (or, when unknown, imported), ISO."""
+    found = rows(db, "SELECT max(coalesce(filmed_on, substr(imported_at, 1, 10))) AS day "
+                     "FROM recordings WHERE case_id = ?", [case_id])
+    return found[0]["day"] if found and found[0]["day"] else None

@@ -24,9 +24,7 @@ from vigtool.store.changes import utc_now
 from vigtool.store.rows import from_row
 from vigtool.workspace.caseload import Caseload
 from vigtool.workspace.door import Door, index_file
-
-LEFTOVER_AGE_S = 3600.0
-"""A leftover older than this cannot belong to work still running."""
+from vigtool.workspace.privacy import Privacy
 
 
 class DuplicateRecording(VigtoolError):
@@ -44,9 +42,10 @@ class Library:
     outside the workspace's lock, so edits go on while a film imports.
     """
 
-    def __init__(self, door: Door, caseload: Caseload) -> None:
+    def __init__(self, door: Door, caseload: Caseload, privacy: Privacy) -> None:
         self._door = door
         self._caseload = caseload
+        self._privacy = privacy
 
     def import_recording(
         self,
@@ -65,12 +64,14 @@ class Library:
 
         Raises DuplicateRecording (carrying the existing record) when the same
         bytes are already here, and MediaError for anything that is not a
-        readable video; in both cases nothing is written. Importing is a file
+        readable video, and ConsentMissing when the family's consent to filming
+        is not recorded; in all these cases nothing is written. Importing is a file
         operation, not an edit: it is not undone, and edits made while it ran
         keep their undo history.
         """
         source = Path(path).expanduser()
         self._caseload.case(case_id)
+        self._privacy.require_consent(case_id, "filming", "import a film")
         if cycle < 1:
             raise InvalidEdit("cycles are numbered from 1")
         filmed_on = _iso_date(filmed_on)
@@ -142,23 +143,41 @@ class Library:
             rec.update("recordings", recording_id, {"filmed_on": _iso_date(filmed_on)})
         return self.recording(recording_id)
 
-    def sweep_leftovers(self, *, older_than_s: float = LEFTOVER_AGE_S) -> list[Path]:
+    def mark_purged(self, case_id: int, recording_ids: list[int], detail: str) -> None:
+        """Record that these recordings' film is deleted (one transaction, logged as
+        "purge"; not undoable). Their files are the caller's to remove: any left
+        are swept at the next open, as no recording points to them any more."""
+        now = utc_now()
+        with self._door.edit("Purge", undoable=False) as rec:
+            for recording_id in recording_ids:
+                rec.update("recordings", recording_id,
+                           {"purged": 1, "purged_at": now})
+            rec.log("purge", case_id, detail)
+
+    def sweep_leftovers(self, *, older_than_s: float = 0.0) -> list[Path]:
         """Remove what a killed or failed import or export left behind; return it.
 
         That is: half-written files (``.vigtool-partial-*``) anywhere in the
         workspace, and copies in ``media/`` that no recording points to (an
-        import that died between copying and recording). Only things older
-        than ``older_than_s`` go, so another process's import in progress is
-        safe. Folders outside the workspace are never touched.
+        import that died between copying and recording). The workspace's one
+        writer runs it as it opens, so nothing removed can belong to work still
+        running (``older_than_s`` spares younger things). Folders outside the
+        workspace are never touched.
         """
-        known = {Path(r["path"]).name for r in self._door.read(queries.recordings, None)
-                 if not Path(r["path"]).is_absolute()}
+        rows = self._door.read(queries.recordings, None)
+        known = {Path(r["path"]).name for r in rows
+                 if not Path(r["path"]).is_absolute() and not r["purged"]}
         cutoff = time.time() - older_than_s
         removed: list[Path] = []
         candidates = list(self.root.rglob(f"{TEMP_PREFIX}*"))
         media = self.root / "media"
         if media.is_dir():
             candidates += [p for p in media.iterdir() if p.is_file() and p.name not in known]
+        live = {r["sha256"] for r in rows if not r["purged"]}
+        index = self.root / "index"
+        if index.is_dir():  # frame indexes and waveforms of purged (or never recorded) films
+            candidates += [p for p in index.iterdir()
+                           if p.is_file() and p.name.split(".")[0] not in live]
         for path in sorted(set(candidates), key=lambda p: len(p.parts), reverse=True):
             try:
                 if path.lstat().st_mtime > cutoff:

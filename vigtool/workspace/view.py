@@ -19,10 +19,10 @@ class View:
 
     def __init__(self, door: Door) -> None:
         self.caseload = Caseload(door)
-        self.library = Library(door, self.caseload)
+        self.privacy = Privacy(door, self.caseload)
+        self.library = Library(door, self.caseload, self.privacy)
         self.annotations = Annotations(door, self.library)
         self.review = Review(door, self.caseload, self.annotations)
-        self.privacy = Privacy(door, self.caseload)
 
     @property
     def root(self) -> Path:

@@ -30,15 +30,17 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from vigtool.errors import InvalidEdit, NothingToUndo, StoreError
+from vigtool.errors import InvalidEdit, NothingToUndo, ReadOnlyWorkspace, StoreError
 from vigtool.privacy.files import PRIVATE_DIR_MODE, private_dir
 from vigtool.store.changes import Edit, Recorder, replay
-from vigtool.store.database import open_database, write_transaction
+from vigtool.store.database import open_database, open_database_read_only, write_transaction
 from vigtool.workspace.annotations import Annotations
 from vigtool.workspace.caseload import Caseload
 from vigtool.workspace.changes import Changes
 from vigtool.workspace.door import IndexCache
 from vigtool.workspace.library import Library
+from vigtool.workspace.lock import WorkspaceLock
+from vigtool.workspace.privacy import Privacy
 from vigtool.workspace.review import Review
 from vigtool.workspace.snapshot import Snapshot
 from vigtool.workspace.view import View
@@ -74,13 +76,23 @@ class _Delegate(Generic[P, R]):
 class Workspace(View):
     """A vigtool workspace folder. Open with ``Workspace.open(path)``; ``close()`` when done."""
 
-    def __init__(self, root: Path) -> None:
-        for folder in (root, root / "media", root / "index", root / "exports"):
-            private_dir(folder)
-            with contextlib.suppress(OSError):  # a folder that existed keeps no 755
-                folder.chmod(PRIVATE_DIR_MODE)
+    def __init__(self, root: Path, *, read_only: bool = False, wait: float = 0.0) -> None:
         self._root = root
-        self._db = open_database(root / DB_NAME)
+        self._read_only = read_only
+        self._writer: WorkspaceLock | None = None
+        if read_only:
+            self._db = open_database_read_only(root / DB_NAME)
+        else:
+            for folder in (root, root / "media", root / "index", root / "exports"):
+                private_dir(folder)
+                with contextlib.suppress(OSError):  # a folder that existed keeps no 755
+                    folder.chmod(PRIVATE_DIR_MODE)
+            self._writer = WorkspaceLock.acquire(root, wait=wait)
+            try:
+                self._db = open_database(root / DB_NAME)
+            except BaseException:
+                self._writer.release()
+                raise
         self._lock = threading.RLock()
         self._closed = False
         self._undo: list[Edit] = []
@@ -88,18 +100,32 @@ class Workspace(View):
         self._listeners: list[Listener] = []
         self._indexes = IndexCache()
         super().__init__(_LiveDoor(self))
-        swept = self.library.sweep_leftovers()
-        if swept:
-            self.privacy.record_event("sweep", None,
-                                      f"removed {len(swept)} leftover file(s) of unfinished work")
+        if not read_only:
+            # Only the one writer sweeps, so nothing it removes can be work in progress.
+            swept = self.library.sweep_leftovers(older_than_s=0)
+            if swept:
+                self.privacy.record_event(
+                    "sweep", None, f"removed {len(swept)} leftover file(s) of unfinished work")
 
     @classmethod
-    def open(cls, path: Path | str) -> Workspace:
-        """Open the workspace folder at ``path``, creating it if needed."""
+    def open(cls, path: Path | str, *, read_only: bool = False, wait: float = 0.0) -> Workspace:
+        """Open the workspace folder at ``path`` (creating it if needed) as its one writer.
+
+        Only one program at a time may have a workspace open for writing; while
+        another has, this raises WorkspaceBusy naming it, after waiting up to
+        ``wait`` seconds for it to close. ``read_only=True`` opens an existing
+        workspace to read alongside the writer: every edit then raises
+        ReadOnlyWorkspace.
+        """
         root = Path(path).expanduser()
         if root.exists() and not root.is_dir():
             raise StoreError(f"{root} is a file; a workspace is a folder")
-        return cls(root)
+        return cls(root, read_only=read_only, wait=wait)
+
+    @property
+    def read_only(self) -> bool:
+        """Whether this Workspace was opened read-only (edits are refused)."""
+        return self._read_only
 
     @property
     def root(self) -> Path:
@@ -112,6 +138,8 @@ class Workspace(View):
             if not self._closed:
                 self._closed = True
                 self._db.close()
+                if self._writer is not None:
+                    self._writer.release()
             self._listeners.clear()
 
     def snapshot(self) -> Snapshot:
@@ -137,6 +165,8 @@ class Workspace(View):
     moments = _Delegate("annotations", Annotations.moments)
     add_turn = _Delegate("annotations", Annotations.add_turn)
     add_still = _Delegate("annotations", Annotations.add_still)
+    add_consent = _Delegate("privacy", Privacy.add_consent)
+    withdraw_consent = _Delegate("privacy", Privacy.withdraw_consent)
     add_reflection = _Delegate("review", Review.add_reflection)
     add_goal = _Delegate("review", Review.add_goal)
 
@@ -161,6 +191,7 @@ class Workspace(View):
         """Run one named operation in one transaction, then record it and notify."""
         with self._lock:
             self._check_open()
+            self._check_writable(name)
             recorder = Recorder(self._db)
             try:
                 with write_transaction(self._db):
@@ -184,6 +215,12 @@ class Workspace(View):
     def _check_open(self) -> None:
         if self._closed:
             raise StoreError("this workspace has been closed")
+
+    def _check_writable(self, name: str) -> None:
+        if self._read_only:
+            raise ReadOnlyWorkspace(
+                f"{name}: this workspace is open read-only, so nothing can be changed; "
+                "open it for writing once nothing else has it open")
 
     @property
     def undo_name(self) -> str | None:
@@ -211,6 +248,7 @@ class Workspace(View):
             self._check_open()
             if not source:
                 raise NothingToUndo(f"nothing to {word}")
+            self._check_writable(word.capitalize())
             edit = source[-1]
             try:
                 with write_transaction(self._db):
