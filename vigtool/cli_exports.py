@@ -3,21 +3,36 @@
 Each opens the workspace, finds the case, runs one core export with a
 progress line on the terminal, and prints where the result went. Errors are
 VigtoolErrors, which cli.main turns into one ``error: ...`` line. An export
-that would replace files refuses (one line) unless given ``--force``.
+that would replace files refuses (one line) unless given ``--force``. An
+export is for the family unless ``--audience`` says otherwise, and needs the
+family's consent to that audience. If the files were written but the audit
+log could not record it, one line says where they are and the command exits 3.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import sys
 from pathlib import Path
 
 from vigtool.cli_args import cycle_number, frame_number, output_path
 from vigtool.errors import VigtoolError
+from vigtool.exports.audience import (
+    AUDIENCES,
+    CONSENT_SCOPES,
+    DEFAULT_AUDIENCE,
+    HOLDS,
+    Audience,
+    holds_everything,
+)
+from vigtool.exports.audit import ExportNotRecorded
 from vigtool.exports.request import EXPORT_KINDS, ExportRequest, check_export_outputs
 from vigtool.privacy.outputs import check_output
 from vigtool.report.export import PdfWriter
 from vigtool.workspace import DuplicateRecording, Workspace
+
+EXIT_NOT_RECORDED = 3  # the files are out but the audit log does not say so (cli.EXIT_INTERNAL)
 
 
 def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -35,8 +50,8 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
         "export", help="export a case: everything for a session, clips, reel, stills, "
         "summary or data")
     p.add_argument("kind", choices=EXPORT_KINDS,
-                   help="session: the chosen clips, the highlight reel, the stills, the "
-                   "family summary and the practitioner's record, in one folder")
+                   help="session: the chosen clips, the highlight reel, the stills and the "
+                   "summary for the audience (for the practitioner: the record), in one folder")
     p.add_argument("--workspace", type=Path, required=True)
     p.add_argument("--case", required=True, metavar="CODE")
     p.add_argument("--cycle", type=cycle_number, help="one cycle (session: default the latest)")
@@ -51,10 +66,13 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
                    help="clips: time added each side, in ms (500) or seconds (0.5s)")
     p.add_argument("--fade", type=milliseconds, default=0, metavar="TIME",
                    help="clips: fade in and out, in ms (300) or seconds (0.3s)")
-    p.add_argument("--all", action="store_true", help="clips: every moment, not just chosen")
+    p.add_argument("--all", action="store_true",
+                   help="clips: every moment, not just chosen (--audience practitioner only)")
     p.add_argument("--no-titles", action="store_true", help="reel: no title cards")
-    p.add_argument("--audience", choices=("family", "practitioner"), default="family",
-                   help="summary: the family's version or the practitioner's record")
+    p.add_argument("--audience", choices=AUDIENCES, default=DEFAULT_AUDIENCE,
+                   help="who the export is for, and so what it holds. "
+                   + " ".join(f"{a}{' (the default)' if a == DEFAULT_AUDIENCE else ''}: "
+                              f"{HOLDS[a]}{_consent_needed(a)}." for a in AUDIENCES))
 
     p = sub.add_parser("import-eaf", help="import an ELAN .eaf file's annotations as moments")
     p.add_argument("eaf", type=Path)
@@ -62,6 +80,11 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--case", required=True, metavar="CODE")
     p.add_argument("--video", type=Path, required=True)
     p.add_argument("--cycle", type=cycle_number, default=1)
+
+
+def _consent_needed(audience: Audience) -> str:
+    scope = CONSENT_SCOPES[audience]
+    return f" (needs the family's consent: {scope})" if scope else ""
 
 
 _TIME = re.compile(r"\s*(\d+(?:\.\d+)?)\s*(ms|s)?\s*")
@@ -94,12 +117,15 @@ def run_cut(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyp
 def _open(workspace: Path) -> Workspace:
     if not (workspace / "workspace.db").is_file():
         raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
-    return Workspace.open(workspace)
+    return Workspace.open(workspace, wait=3.0)  # a moment for another program to close it
 
 
 def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyped-def]
     from vigtool.exports.request import run_export
 
+    if args.all and not holds_everything(args.audience):
+        raise VigtoolError("--all (clips of every moment) is only for the practitioner's own "
+                           "record: add --audience practitioner, or leave out --all")
     with _open(args.workspace) as ws:
         case = ws.caseload.case_by_code(args.case)
         cycle = args.cycle
@@ -114,7 +140,12 @@ def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-un
             title_cards=not args.no_titles, audience=args.audience,
         )
         check_export_outputs(ws, request, force=args.force)
-        written = run_export(ws, request, pdf_writer=_pdf_writer(request), progress=progress)
+        try:
+            written = run_export(ws, request, pdf_writer=_pdf_writer(request),
+                                 progress=progress)
+        except ExportNotRecorded as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            return EXIT_NOT_RECORDED
     for path in written:
         print(path)
     return 0

@@ -389,12 +389,12 @@ def test_export_session_refuses_to_replace_files_unless_forced(
     assert first.code == 0, first.stderr
     folder = tmp_path / "out" / "DEMO-01-c1"
     written = sorted(p.name for p in folder.iterdir())
-    assert len(written) == 9
+    assert len(written) == 8  # the family's session: no practitioner's record
     assert first.stdout.splitlines() == [str(folder / name) for name in written]
     before = {p.name: p.stat().st_mtime_ns for p in folder.iterdir()}
 
     again = run_cli(args, cwd=tmp_path)
-    assert_one_error_line(again, "9 files", str(folder), "would be replaced", "--force")
+    assert_one_error_line(again, "8 files", str(folder), "would be replaced", "--force")
     assert {p.name: p.stat().st_mtime_ns for p in folder.iterdir()} == before
 
     forced = run_cli([*args, "--force"], cwd=tmp_path)

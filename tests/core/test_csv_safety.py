@@ -91,6 +91,7 @@ def test_codes_from_a_shared_elan_file_are_written_as_text(
     workspace: Workspace, film: Path, tmp_path: Path
 ) -> None:
     case = workspace.add_case("FAM-01")
+    workspace.add_consent(case.id, kind="filming", given=True)
     rec = workspace.import_recording(case.id, path=film)
     eaf = tmp_path / "shared.eaf"
     eaf.write_bytes(_crafted_eaf())
@@ -112,6 +113,7 @@ def test_every_text_cell_starting_like_a_formula_is_kept_as_text(
     start: str, workspace: Workspace, small_video: VideoTruth, tmp_path: Path
 ) -> None:
     case = workspace.add_case(f"{start}FAM" if start not in "\t\r" else "FAM-02")
+    workspace.add_consent(case.id, kind="filming", given=True)
     rec = workspace.import_recording(case.id, path=small_video.path)
     words = {what: f"{start}{what} 1+1" for what in ("title", "note", "strengths", "prompt")}
     workspace.add_moment(rec.id, start_frame=5, end_frame=9, codes=[f"{start}code".strip()],

@@ -1,4 +1,5 @@
-"""Export file names: one per case, only code-derived text, and cleanup that keeps to its case."""
+"""Export file names: one per case and audience, only code-derived text, and cleanup that
+keeps to its case and audience."""
 
 from __future__ import annotations
 
@@ -11,14 +12,18 @@ import pytest
 
 from sample_clips.kinds import VideoTruth
 from vigtool import Workspace
+from vigtool.exports.audience import AUDIENCES, Audience
 from vigtool.exports.media_exports import export_clips
 from vigtool.exports.naming import (
     clip_name,
     earlier_exports,
     export_folder_name,
     file_name,
+    recording_file_name,
+    recording_files,
     reel_name,
     safe_code,
+    session_folder,
     still_name,
 )
 
@@ -57,15 +62,19 @@ def test_names_hold_only_text_from_the_code(code: str) -> None:
     assert readable == "case" or readable.replace("_", "").replace("-", "").isalnum()
 
 
-def _every_name(code: str) -> list[str]:
-    names = [export_folder_name(code, 1), reel_name(code, None), reel_name(code, 1)]
-    names += [clip_name(code, c, n) for c in (1, 2) for n in (1, 2)]
-    names += [still_name(code, 1, 1)]
+def _names_for(code: str, audience: Audience) -> list[str]:
+    names = [export_folder_name(code, 1, audience), reel_name(code, None, audience),
+             reel_name(code, 1, audience)]
+    names += [clip_name(code, c, n, audience) for c in (1, 2) for n in (1, 2)]
+    names += [still_name(code, 1, 1, audience=audience)]
     for cycle in (None, 1, 2):
         for kind in ("csv", "json", "eaf", "vtt", "summary"):
-            names.append(file_name(code, cycle, kind, ".x"))
-        names.append(file_name(code, cycle, "summary", ".x", audience="practitioner"))
+            names.append(file_name(code, cycle, kind, ".x", audience=audience))
     return names
+
+
+def _every_name(code: str) -> list[str]:
+    return [name for audience in AUDIENCES for name in _names_for(code, audience)]
 
 
 def test_no_two_cases_share_a_file_name_even_where_case_does_not_count() -> None:
@@ -74,6 +83,52 @@ def test_no_two_cases_share_a_file_name_even_where_case_does_not_count() -> None
         for name in _every_name(code):
             key = name.casefold()  # macOS and Windows do not tell "fam" from "FAM"
             assert owner.setdefault(key, code) == code, (name, code, owner[key])
+
+
+def test_no_two_audiences_share_a_file_name() -> None:
+    assert clip_name("FAM-01", 2, 3, "intervision") == "FAM-01-c2-clip03-intervision.mp4"
+    assert file_name("FAM-01", 2, "summary", ".pdf", audience="practitioner") == (
+        "FAM-01-c2-record.pdf")
+    assert file_name("FAM-01", 2, "csv", ".csv", audience="training") == (
+        "FAM-01-c2-moments-training.csv")
+    for code in CODES:
+        owner: dict[str, Audience] = {}
+        for audience in AUDIENCES:
+            for name in _names_for(code, audience):
+                assert owner.setdefault(name.casefold(), audience) == audience, name
+    names = {recording_file_name(7, "eaf", audience) for audience in AUDIENCES}
+    assert len(names) == len(AUDIENCES)
+
+
+def test_one_audiences_session_folder_is_never_inside_anothers(tmp_path: Path) -> None:
+    family = tmp_path / export_folder_name("FAM 01", 2)
+    assert session_folder(family, "FAM 01", 2) == family
+    assert session_folder(family, "FAM 01", 2, "practitioner") == (
+        tmp_path / f"{safe_code('FAM 01')}-c2-practitioner")
+    assert session_folder(tmp_path, "FAM 01", 2, "training") == (
+        tmp_path / f"{safe_code('FAM 01')}-c2-training")
+
+
+def test_cleanup_never_claims_another_audiences_files(tmp_path: Path) -> None:
+    for code in ("FAM-01", "FAM 1", "A"):
+        folder = tmp_path / _short(code)
+        folder.mkdir()
+        for name in _every_name(code):
+            (folder / name).write_bytes(b"")
+        for audience in AUDIENCES:
+            clips = earlier_exports(folder, code, None, "clip", ".mp4", audience)
+            assert [p.name for p in clips] == sorted(
+                clip_name(code, c, n, audience) for c in (1, 2) for n in (1, 2))
+            stills = earlier_exports(folder, code, 1, "still", ".png", audience)
+            assert [p.name for p in stills] == [still_name(code, 1, 1, audience=audience)]
+    folder = tmp_path / "elan"
+    folder.mkdir()
+    for audience in AUDIENCES:
+        for n in (1, 12):
+            (folder / recording_file_name(n, "eaf", audience)).write_bytes(b"")
+    for audience in AUDIENCES:
+        assert [p.name for p in recording_files(folder, "eaf", audience)] == [
+            recording_file_name(n, "eaf", audience) for n in (1, 12)]
 
 
 def test_cleanup_never_claims_another_cases_files(tmp_path: Path) -> None:
@@ -86,13 +141,14 @@ def test_cleanup_never_claims_another_cases_files(tmp_path: Path) -> None:
         if mine == theirs:
             continue
         for what, ext in (("clip", ".mp4"), ("still", ".png")):
-            for cycle in (None, 1, 2):
-                found = earlier_exports(tmp_path / str(n), mine, cycle, what, ext)
+            for cycle, audience in itertools.product((None, 1, 2), AUDIENCES):
+                found = earlier_exports(tmp_path / str(n), mine, cycle, what, ext, audience)
                 assert found == [], (mine, theirs, found)
 
 
 def _case_with_clips(ws: Workspace, code: str, video: Path, moments: int) -> int:
     case = ws.add_case(code)
+    ws.add_consent(case.id, kind="filming", given=True)
     own = video.parent / f"{_short(code)}.mp4"  # the same film, a different file per case
     own.write_bytes(video.read_bytes() + code.encode())
     rec = ws.import_recording(case.id, path=own)

@@ -46,18 +46,23 @@ def test_clips_are_the_chosen_moments_named_without_family_names(
             assert path.stat().st_mode & 0o777 == 0o600
 
 
-def test_an_export_request_is_written_in_the_audit_log_after_its_files(
+def test_an_export_request_is_written_in_the_audit_log_before_and_after_its_files(
     demo: Path, tmp_path: Path
 ) -> None:
     with Workspace.open(demo) as ws:
         case = ws.caseload.case_by_code(DEMO_CASE)
+        chosen = ", ".join(str(m.id) for m in ws.annotations.review_moments(case.id, 1))
         before = len(ws.privacy.audit_log(case.id))
         out = tmp_path / "clips"
         paths = run_export(ws, ExportRequest("clips", case.id, 1, out))
         log = ws.privacy.audit_log(case.id)
-    assert len(log) == before + 1
-    assert log[-1].action == "export"
-    assert f"{len(paths)} file(s) to {out}" in log[-1].detail
+    assert len(log) == before + 2
+    start, done = log[-2:]
+    assert start.action == "export-started"
+    assert start.detail == f"clips for the family, cycle 1: moments {chosen} to {out}"
+    assert done.action == "export"
+    assert done.detail.startswith(f"#{start.id} clips for the family, cycle 1: "
+                                  f"{len(paths)} files written to {out}: ")
 
 
 def test_stills_carry_their_caption_below_the_picture(demo: Path, tmp_path: Path) -> None:

@@ -33,6 +33,8 @@ def ws_root(tmp_path_factory: pytest.TempPathFactory, film: VideoTruth) -> Path:
     root = tmp_path_factory.mktemp("trust") / "ws"
     with Workspace.open(root) as ws:
         case = ws.caseload.add_case(CASE, "How can I help her settle?")
+        for scope in ("filming", "shared-review"):
+            ws.add_consent(case.id, kind=scope, given=True)
         recording = ws.library.import_recording(case.id, path=film.path, cycle=1)
         moment = ws.annotations.add_moment(recording.id, start_frame=3, end_frame=9,
                                            title="She looks back at you")

@@ -47,7 +47,6 @@ from vigtool.exports.session import (
     MomentInfo,
     SessionExport,
     TurnInfo,
-    relative_media_url,
     write_export_bytes,
 )
 from vigtool.jobs import NEVER_CANCELLED, CancelToken
@@ -108,12 +107,14 @@ def write_eaf(
     """Write ``recording_id``'s moments and turns as an EAF 3.0 file; return ``out``.
 
     ``media_path`` is where the video is (``Workspace.media_path(recording)``):
-    the file links it by absolute URL and by a URL relative to ``out``, which
-    ELAN tries when the folders have moved. Without it, ELAN is pointed at the
-    original file name next to the EAF. Raises VigtoolError if the recording's
-    times are unknown (footage and frame index both gone).
+    the file names it by its file name alone (``./name``, as MEDIA_URL and
+    RELATIVE_MEDIA_URL), never by the laptop's folders, so ELAN finds it when
+    the film is put next to the EAF. Without it, the recording's name in
+    ``session`` is used (``recording-<id>.mp4`` in an export for anyone but the
+    practitioner). Raises VigtoolError if the recording's times are unknown
+    (footage and frame index both gone).
     """
-    data = eaf_bytes(session, recording_id, out, media_path=media_path, author=author,
+    data = eaf_bytes(session, recording_id, media_path=media_path, author=author,
                      cancel=cancel)
     cancel.raise_if_cancelled()
     return write_export_bytes(out, data)
@@ -122,7 +123,6 @@ def write_eaf(
 def eaf_bytes(
     session: SessionExport,
     recording_id: int,
-    out: Path,
     *,
     media_path: Path | None = None,
     author: str = "",
@@ -143,7 +143,7 @@ def eaf_bytes(
     root = builder.document(
         date=session.exported_at,
         author=author,
-        media=_media_descriptor(recording.original_name, media_path, out),
+        media=_media_descriptor(recording.original_name, media_path),
         properties=(
             (SHA_PROPERTY, recording.sha256),
             (CODEBOOK_PROPERTY, f"{session.codebook.id} v{session.codebook.version}"),
@@ -463,15 +463,12 @@ def _xml_text(text: str) -> str:
     return _NOT_XML_CHARS.sub("", text)
 
 
-def _media_descriptor(
-    original_name: str, media_path: Path | None, out: Path
-) -> tuple[str, str | None, str]:
-    """(MEDIA_URL, RELATIVE_MEDIA_URL, MIME_TYPE) for the recording."""
-    if media_path is not None:
-        mime = _MIME_TYPES.get(media_path.suffix.lower(), _GENERIC_VIDEO)
-        return media_path.resolve().as_uri(), relative_media_url(media_path, out), mime
-    mime = _MIME_TYPES.get(Path(original_name).suffix.lower(), _GENERIC_VIDEO)
-    url = "./" + quote(original_name)
+def _media_descriptor(original_name: str, media_path: Path | None) -> tuple[str, str, str]:
+    """(MEDIA_URL, RELATIVE_MEDIA_URL, MIME_TYPE) for the recording: its file name
+    only, next to the EAF (an absolute path would tell where the laptop keeps it)."""
+    name = media_path.name if media_path is not None else Path(original_name).name
+    mime = _MIME_TYPES.get(Path(name).suffix.lower(), _GENERIC_VIDEO)
+    url = "./" + quote(name)
     return url, url, mime
 
 

@@ -8,13 +8,18 @@ them on the same tier; a REF_ANNOTATION (symbolic subdivision or association)
 is resolved to the time-aligned annotation it finally refers to.
 
 The parser resolves no entities and fetches nothing from the network, so a
-file from elsewhere cannot read local files or expand into gigabytes.
+file from elsewhere cannot read local files or expand into gigabytes; a file
+that declares a document type or entities (which ELAN never writes) is refused.
+Only a regular file is read (a named pipe would wait for ever), and a time
+more than a week into the film is refused as broken.
 No Qt and no workspace here: ``eaf_plan`` says what a document means on a
 recording, ``eaf_import`` adds it.
 """
 
 from __future__ import annotations
 
+import re
+import stat
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +29,10 @@ from lxml import etree
 from vigtool.errors import VigtoolError
 from vigtool.exports.eaf import one_line, safe_xml_parser
 from vigtool.privacy.files import file_errors
+
+MAX_TIME_MS = 7 * 24 * 3600 * 1000  # a week: far past any recording
+_WHOLE = re.compile(r"\s*[+-]?[0-9]+\s*")
+_DTD = re.compile(rb"<!(DOCTYPE|ENTITY)", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -72,9 +81,15 @@ def read_eaf(path: Path) -> EafDocument:
     name = path.name or str(path)
     with file_errors(f"the ELAN file {name}", "read"):
         try:
-            data = path.read_bytes()
+            mode = path.stat().st_mode
         except FileNotFoundError:
             raise VigtoolError(f"the ELAN file {name} was not found") from None
+        if stat.S_ISDIR(mode):
+            raise VigtoolError(f"the ELAN file {name} is a folder, not a file")
+        if not stat.S_ISREG(mode):
+            raise VigtoolError(f"the ELAN file {name} is not a regular file (it is a pipe "
+                               "or a device); save it as a file and choose that")
+        data = path.read_bytes()
     return parse_eaf(data, name)
 
 
@@ -83,6 +98,8 @@ def parse_eaf(data: bytes, name: str) -> EafDocument:
     try:
         root = etree.fromstring(data, safe_xml_parser())
     except etree.XMLSyntaxError as exc:
+        if _DTD.search(data[:65536]) and b"ANNOTATION_DOCUMENT" in data[:65536]:
+            raise _declares_dtd(name) from None
         detail = one_line(str(exc.msg or exc))
         raise VigtoolError(f"{name} is not an ELAN file: it is not well-formed XML ({detail})"
                            ) from None
@@ -91,14 +108,18 @@ def parse_eaf(data: bytes, name: str) -> EafDocument:
     tag = etree.QName(root).localname
     if tag != "ANNOTATION_DOCUMENT":
         raise VigtoolError(
-            f"{name} is not an ELAN annotation file: it starts with <{tag}>, "
+            f"{name} is not an ELAN annotation file: it starts with <{_shown(tag)}>, "
             "not <ANNOTATION_DOCUMENT>"
         )
+    info = root.getroottree().docinfo
+    if info.internalDTD is not None or info.doctype or info.system_url:
+        raise _declares_dtd(name)
     header = root.find("HEADER")
     units = header.get("TIME_UNITS", "milliseconds") if header is not None else "milliseconds"
     if units != "milliseconds":
         raise VigtoolError(
-            f"{name} counts time in {units}; only ELAN files in milliseconds can be imported"
+            f"{name} counts time in {_shown(units)}; only ELAN files in milliseconds can be "
+            "imported"
         )
     properties = tuple(
         (prop.get("NAME", ""), (prop.text or "").strip())
@@ -110,6 +131,11 @@ def parse_eaf(data: bytes, name: str) -> EafDocument:
     slot_ids, slot_values = _read_time_slots(time_order, name)
 
     raw_tiers = _raw_tiers(root, name)
+    tier_ids = {tier_id for tier_id, *_ in raw_tiers}
+    for tier_id, _type, parent_ref, _anns in raw_tiers:
+        if parent_ref is not None and parent_ref not in tier_ids:
+            raise VigtoolError(f"{name} is broken: tier {tier_id!r} depends on tier "
+                               f"{_shown(parent_ref)!r}, which is not in the file")
     aligned_slots, parents, chains = _index_annotations(raw_tiers, slot_values, name)
     times, interpolated = _resolve_times(slot_ids, slot_values, chains)
 
@@ -141,6 +167,18 @@ def parse_eaf(data: bytes, name: str) -> EafDocument:
 _RawTier = tuple[str, str, str | None, list[etree._Element]]
 
 
+def _declares_dtd(name: str) -> VigtoolError:
+    return VigtoolError(
+        f"{name} was not read: it declares a document type or entities (a DTD), which "
+        "ELAN never writes and which can be used to reach other files")
+
+
+def _shown(text: str) -> str:
+    """A value from the file, short enough for one line."""
+    text = " ".join(text.split())
+    return text if len(text) <= 40 else f"{text[:30]}... ({len(text):,} characters)"
+
+
 def _raw_tiers(root: etree._Element, name: str) -> list[_RawTier]:
     """(id, linguistic type, parent, annotation elements) of every tier."""
     raw: list[_RawTier] = []
@@ -150,7 +188,8 @@ def _raw_tiers(root: etree._Element, name: str) -> list[_RawTier]:
         if not tier_id:
             raise VigtoolError(f"{name} is not a valid ELAN file: a tier has no TIER_ID")
         if tier_id in seen:
-            raise VigtoolError(f"{name} is not a valid ELAN file: two tiers are called {tier_id!r}")
+            raise VigtoolError(f"{name} is not a valid ELAN file: two tiers are called "
+                               f"{_shown(tier_id)!r}")
         seen.add(tier_id)
         anns = [child for wrapper in tier.iterfind("ANNOTATION") for child in wrapper
                 if isinstance(child.tag, str)]
@@ -169,28 +208,29 @@ def _index_annotations(
     for tier_id, _type, _parent, anns in raw_tiers:
         chain: list[tuple[str, str]] = []
         for ann in anns:
+            if ann.tag not in ("ALIGNABLE_ANNOTATION", "REF_ANNOTATION"):
+                unknown = etree.QName(ann).localname
+                raise VigtoolError(f"{name}: tier {_shown(tier_id)!r} holds an unknown "
+                                   f"<{_shown(unknown)}>")
             ann_id = ann.get("ANNOTATION_ID") or ""
             if not ann_id:
                 raise VigtoolError(
-                    f"{name}: an annotation on tier {tier_id!r} has no ANNOTATION_ID"
+                    f"{name}: an annotation on tier {_shown(tier_id)!r} has no ANNOTATION_ID"
                 )
             if ann_id in aligned_slots or ann_id in parents:
-                raise VigtoolError(f"{name}: two annotations have the id {ann_id!r}")
+                raise VigtoolError(f"{name}: two annotations have the id {_shown(ann_id)!r}")
             if ann.tag == "ALIGNABLE_ANNOTATION":
                 pair = (ann.get("TIME_SLOT_REF1") or "", ann.get("TIME_SLOT_REF2") or "")
                 for slot in pair:
                     if slot not in slot_values:
                         raise VigtoolError(
-                            f"{name} is broken: annotation {ann_id} refers to time slot "
-                            f"{slot or '(none)'}, which is not in its TIME_ORDER"
+                            f"{name} is broken: annotation {_shown(ann_id)} refers to time slot "
+                            f"{_shown(slot) or '(none)'}, which is not in its TIME_ORDER"
                         )
                 aligned_slots[ann_id] = pair
                 chain.append(pair)
-            elif ann.tag == "REF_ANNOTATION":
-                parents[ann_id] = ann.get("ANNOTATION_REF") or ""
             else:
-                unknown = etree.QName(ann).localname
-                raise VigtoolError(f"{name}: tier {tier_id!r} holds an unknown <{unknown}>")
+                parents[ann_id] = ann.get("ANNOTATION_REF") or ""
         chains.append(chain)
     return aligned_slots, parents, chains
 
@@ -204,23 +244,30 @@ def _read_time_slots(
         slot_id = slot.get("TIME_SLOT_ID") or ""
         if not slot_id or slot_id in values:
             raise VigtoolError(f"{name} is broken: a time slot id is missing or used twice "
-                               f"({slot_id or 'no id'})")
+                               f"({_shown(slot_id) or 'no id'})")
         raw = slot.get("TIME_VALUE")
         if raw is None:
             values[slot_id] = None
         else:
-            try:
-                ms = int(raw.strip())
-            except ValueError:
-                raise VigtoolError(
-                    f"{name} is broken: time slot {slot_id} has the time {raw!r}, "
-                    "not a whole number of milliseconds"
-                ) from None
-            if ms < 0:
-                raise VigtoolError(f"{name} is broken: time slot {slot_id} is negative ({ms})")
-            values[slot_id] = float(ms)
+            values[slot_id] = float(_milliseconds(raw, _shown(slot_id), name))
         ids.append(slot_id)
     return ids, values
+
+
+def _milliseconds(raw: str, slot: str, name: str) -> int:
+    """A slot's TIME_VALUE: whole milliseconds from 0 to a week (checked as text first,
+    so 5,000 digits are refused without being turned into a number)."""
+    if not _WHOLE.fullmatch(raw):
+        raise VigtoolError(f"{name} is broken: time slot {slot} has the time "
+                           f"{_shown(raw)!r}, not a whole number of milliseconds")
+    digits = raw.strip().lstrip("+-").lstrip("0")
+    if raw.strip().startswith("-") and digits:
+        raise VigtoolError(f"{name} is broken: time slot {slot} is negative "
+                           f"({_shown(raw.strip())})")
+    if len(digits) > len(str(MAX_TIME_MS)) or int(digits or "0") > MAX_TIME_MS:
+        raise VigtoolError(f"{name} is broken: time slot {slot} is at {_shown(digits)} ms, "
+                           "more than a week into the film")
+    return int(digits or "0")
 
 
 def _resolve_times(
@@ -297,11 +344,12 @@ def _host(
             return parent
         if parent not in parents:
             raise VigtoolError(
-                f"{name} is broken: annotation {current} refers to annotation "
-                f"{parent or '(none)'}, which is not in the file"
+                f"{name} is broken: annotation {_shown(current)} refers to annotation "
+                f"{_shown(parent) or '(none)'}, which is not in the file"
             )
         current = parent
-    raise VigtoolError(f"{name} is broken: annotation {ann_id} refers to itself in a loop")
+    raise VigtoolError(f"{name} is broken: annotation {_shown(ann_id)} refers to itself in a "
+                       "loop")
 
 
 def _one_value(ann: etree._Element) -> str:

@@ -1,8 +1,10 @@
 """Export a case's chosen moments as clips, one highlight reel, or stills.
 
-What leaves the laptop is what the parent may see: by default only the
-moments chosen for the shared review, in review order, named by case code,
-cycle and order (never a family's name). Every file is written atomically.
+What leaves the laptop is what the parent may see: only the moments chosen
+for the shared review, in review order, named by case code, cycle and order
+(never a family's name) and by audience when it is not the family. Only the
+practitioner's own record may hold clips of every moment. Every file is
+written atomically.
 
 Each export first reads everything it needs from a ``View`` (in the app and
 the CLI, a ``Snapshot`` taken by ``run_export``, which also writes the audit
@@ -17,6 +19,7 @@ from pathlib import Path
 
 from vigtool.domain.records import Moment, Recording, RecordingStatus
 from vigtool.errors import VigtoolError
+from vigtool.exports.audience import DEFAULT_AUDIENCE, Audience, holds_everything
 from vigtool.exports.naming import clip_name, earlier_exports, reel_name, still_name
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 from vigtool.media.cut import CutOptions, CutResult, cut_clip, padded_span
@@ -84,17 +87,20 @@ def export_clips(
     options: CutOptions | None = None,
     captions: bool = False,
     everything: bool = False,
+    audience: Audience = DEFAULT_AUDIENCE,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[Path]:
     """One MP4 per chosen moment; ``captions`` puts each moment's strengths wording on it.
 
-    This case's clips of an earlier export that this one did not rewrite are removed."""
+    This case's clips for ``audience`` of an earlier export that this one did not
+    rewrite are removed."""
     case = view.caseload.case(case_id)
     cut = cut_clips(view, case_id, cycle, folder, options=options, captions=captions,
-                    everything=everything, progress=progress, cancel=cancel)
+                    everything=everything, audience=audience, progress=progress,
+                    cancel=cancel)
     written = [c.result.path for c in cut]
-    _remove_stale(earlier_exports(folder, case.code, cycle, "clip", ".mp4"), written)
+    _remove_stale(earlier_exports(folder, case.code, cycle, "clip", ".mp4", audience), written)
     return written
 
 
@@ -107,10 +113,17 @@ def cut_clips(
     options: CutOptions | None = None,
     captions: bool = False,
     everything: bool = False,
+    audience: Audience = DEFAULT_AUDIENCE,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[CutClip]:
-    """The clips of ``export_clips``, written into ``folder``, with how each was cut."""
+    """The clips of ``export_clips``, written into ``folder``, with how each was cut.
+
+    ``everything`` (every moment, not only the chosen ones) is for the
+    practitioner's own record only."""
+    if everything and not holds_everything(audience):
+        raise VigtoolError("clips of every moment are for the practitioner's own record "
+                           "only: export them for the practitioner, or only the chosen ones")
     options = options or CutOptions()
     case = view.caseload.case(case_id)
     chosen = chosen_moments(view, case_id, cycle, everything=everything)
@@ -118,7 +131,7 @@ def cut_clips(
     written: list[CutClip] = []
     for n, item in enumerate(chosen):
         cancel.raise_if_cancelled()
-        out = folder / clip_name(case.code, item.recording.cycle, item.order)
+        out = folder / clip_name(case.code, item.recording.cycle, item.order, audience)
         clip_options = options
         if captions and item.moment.strengths.strip():
             clip_options = replace(options, caption=item.moment.strengths)
@@ -153,6 +166,7 @@ def export_reel(
     *,
     title_cards: bool = True,
     clips: Sequence[CutClip] = (),
+    audience: Audience = DEFAULT_AUDIENCE,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> ReelResult:
@@ -162,7 +176,7 @@ def export_reel(
     padding and words included, so their pictures are not cut again."""
     case = view.caseload.case(case_id)
     if out.is_dir():
-        out = out / reel_name(case.code, cycle)
+        out = out / reel_name(case.code, cycle, audience)
     segments = [_segment(c.item, c) for c in clips] if clips else [
         _segment(c, None) for c in chosen_moments(view, case_id, cycle)]
     if clips and len({c.result.smart for c in clips}) > 1:
@@ -203,16 +217,18 @@ def export_stills(
     *,
     fmt: str = ".png",
     captions: bool = True,
+    audience: Audience = DEFAULT_AUDIENCE,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[Path]:
     """The stills chosen inside each review moment (or where each clip pauses), full size.
 
-    This case's stills of an earlier export that this one did not rewrite are removed."""
+    This case's stills for ``audience`` of an earlier export that this one did not
+    rewrite are removed."""
     case = view.caseload.case(case_id)
     written = write_stills(view, case_id, cycle, folder, fmt=fmt, captions=captions,
-                           progress=progress, cancel=cancel)
-    _remove_stale(earlier_exports(folder, case.code, cycle, "still", fmt), written)
+                           audience=audience, progress=progress, cancel=cancel)
+    _remove_stale(earlier_exports(folder, case.code, cycle, "still", fmt, audience), written)
     return written
 
 
@@ -224,6 +240,7 @@ def write_stills(
     *,
     fmt: str = ".png",
     captions: bool = True,
+    audience: Audience = DEFAULT_AUDIENCE,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[Path]:
@@ -254,7 +271,7 @@ def write_stills(
             rgb = readers[job.recording.id].frame(job.frame)
             if captions:
                 rgb = with_caption(rgb, job.caption)
-            out = folder / still_name(case.code, job.recording.cycle, n, fmt)
+            out = folder / still_name(case.code, job.recording.cycle, n, fmt, audience)
             write_still(rgb, out)
             written.append(out)
             progress(n, len(wanted))

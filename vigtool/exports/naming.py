@@ -2,6 +2,10 @@
 
 Moment titles are free text a practitioner types ("Amira laughs") and
 original file names come from phones ("Emma_bath.mp4"), so neither is used.
+An export for anyone but the family (the default) says so at the end of its
+name (``FAM-01-c2-clip01-intervision.mp4``, ``FAM-01-c2-moments-practitioner.csv``),
+so two audiences' exports never share a name, and one audience's cleanup
+never removes another's files. The practitioner's summary is the ``record``.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ import hashlib
 import re
 import unicodedata
 from pathlib import Path
+
+from vigtool.exports.audience import AUDIENCES, DEFAULT_AUDIENCE, Audience, name_suffix
 
 _UNSAFE = re.compile(r"[^A-Za-z0-9_-]+")
 # A readable part that could be read as another case's name plus a suffix this
@@ -41,34 +47,57 @@ def safe_code(case_code: str) -> str:
     return f"{readable[:_LONGEST].rstrip('_-') or 'case'}-{digest}"
 
 
-def clip_name(case_code: str, cycle: int, order: int) -> str:
-    return f"{safe_code(case_code)}-c{cycle}-clip{order:02d}.mp4"
+def clip_name(case_code: str, cycle: int, order: int,
+              audience: Audience = DEFAULT_AUDIENCE) -> str:
+    return f"{safe_code(case_code)}-c{cycle}-clip{order:02d}{name_suffix(audience)}.mp4"
 
 
-def reel_name(case_code: str, cycle: int | None) -> str:
+def reel_name(case_code: str, cycle: int | None, audience: Audience = DEFAULT_AUDIENCE) -> str:
     suffix = f"-c{cycle}" if cycle is not None else ""
-    return f"{safe_code(case_code)}{suffix}-highlights.mp4"
+    return f"{safe_code(case_code)}{suffix}-highlights{name_suffix(audience)}.mp4"
 
 
-def still_name(case_code: str, cycle: int, order: int, ext: str = ".png") -> str:
-    return f"{safe_code(case_code)}-c{cycle}-still{order:02d}{ext}"
+def still_name(case_code: str, cycle: int, order: int, ext: str = ".png",
+               audience: Audience = DEFAULT_AUDIENCE) -> str:
+    return f"{safe_code(case_code)}-c{cycle}-still{order:02d}{name_suffix(audience)}{ext}"
 
 
-def export_folder_name(case_code: str, cycle: int) -> str:
-    """The app's default folder for one case and cycle's exports (inside the workspace)."""
-    return f"{safe_code(case_code)}-c{cycle}"
+def export_folder_name(case_code: str, cycle: int,
+                       audience: Audience = DEFAULT_AUDIENCE) -> str:
+    """The folder for one case and cycle's exports (the app's default is the family's,
+    inside the workspace); ``FAM-01-c2-intervision`` for another audience."""
+    return f"{safe_code(case_code)}-c{cycle}{name_suffix(audience)}"
 
 
-def session_folder(out: Path, case_code: str, cycle: int) -> Path:
-    """Where "everything for this session" goes: the folder named by case code and cycle
-    inside ``out`` (or ``out`` itself when it already has that name)."""
-    name = export_folder_name(case_code, cycle)
-    return out if out.name == name else out / name
+def session_folder(out: Path, case_code: str, cycle: int,
+                   audience: Audience = DEFAULT_AUDIENCE) -> Path:
+    """Where "everything for this session" goes: the folder named by case code, cycle
+    (and audience) inside ``out``, or ``out`` itself when it already has that name.
+    When ``out`` is this case and cycle's folder for another audience, the folder
+    goes beside it, never inside it: a folder handed to the family must not hold
+    the practitioner's record."""
+    name = export_folder_name(case_code, cycle, audience)
+    if out.name == name:
+        return out
+    if out.name in {export_folder_name(case_code, cycle, other) for other in AUDIENCES}:
+        return out.parent / name
+    return out / name
 
 
-def recording_file_name(recording_id: int, kind: str) -> str:
+def recording_file_name(recording_id: int, kind: str,
+                        audience: Audience = DEFAULT_AUDIENCE) -> str:
     """One file per recording for the per-recording formats (ELAN, WebVTT)."""
-    return f"recording-{recording_id}.{kind}"
+    return f"recording-{recording_id}{name_suffix(audience)}.{kind}"
+
+
+def recording_files(folder: Path, kind: str, audience: Audience = DEFAULT_AUDIENCE
+                    ) -> list[Path]:
+    """The per-recording files of ``kind`` for ``audience`` in ``folder`` (those an export
+    there would replace)."""
+    own = re.compile(rf"recording-\d+{re.escape(name_suffix(audience))}\.{re.escape(kind)}")
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir() if own.fullmatch(p.name))
 
 
 _ONE_FILE = {"csv": "moments", "json": "session", "eaf": "annotations", "vtt": "captions",
@@ -76,24 +105,49 @@ _ONE_FILE = {"csv": "moments", "json": "session", "eaf": "annotations", "vtt": "
 
 
 def file_name(
-    case_code: str, cycle: int | None, kind: str, ext: str, *, audience: str = "family"
+    case_code: str, cycle: int | None, kind: str, ext: str, *,
+    audience: Audience = DEFAULT_AUDIENCE,
 ) -> str:
-    """A one-file export: ``FAM-01-c2-moments.csv``, ``FAM-01-c2-summary.pdf``; the
-    practitioner's version of the summary is the ``record``."""
-    what = "record" if kind == "summary" and audience == "practitioner" else _ONE_FILE[kind]
+    """A one-file export: ``FAM-01-c2-moments.csv``, ``FAM-01-c2-summary.pdf``,
+    ``FAM-01-c2-moments-practitioner.csv``; the practitioner's summary is the
+    ``record`` (``FAM-01-c2-record.pdf``)."""
+    record = kind == "summary" and audience == "practitioner"
+    what = "record" if record else _ONE_FILE[kind] + name_suffix(audience)
     suffix = f"-c{cycle}" if cycle is not None else ""
     return f"{safe_code(case_code)}{suffix}-{what}{ext}"
 
 
 def earlier_exports(
-    folder: Path, case_code: str, cycle: int | None, what: str, ext: str
+    folder: Path, case_code: str, cycle: int | None, what: str, ext: str,
+    audience: Audience = DEFAULT_AUDIENCE,
 ) -> list[Path]:
-    """Files in ``folder`` that an export of this case (and cycle) named ``what`` made.
+    """Files in ``folder`` that an export of this case (and cycle) for ``audience``
+    named ``what`` made.
 
-    Exact: case "A" never claims case "A-c1"'s files.
+    Exact: case "A" never claims case "A-c1"'s files, the family's export never
+    claims the practitioner's.
     """
     cycles = str(cycle) if cycle is not None else r"\d+"
-    own = re.compile(rf"{re.escape(safe_code(case_code))}-c{cycles}-{what}\d+{re.escape(ext)}")
+    own = re.compile(rf"{re.escape(safe_code(case_code))}-c{cycles}-{what}\d+"
+                     rf"{re.escape(name_suffix(audience))}{re.escape(ext)}")
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir() if own.fullmatch(p.name))
+
+
+_KINDS = r"(clip\d+|still\d+|highlights|moments|session|annotations|captions|summary|record)"
+
+
+def case_exports(folder: Path, case_code: str) -> list[Path]:
+    """Every file and case-and-cycle folder directly in ``folder`` that an export of this
+    case made, for any cycle and audience (what a purge removes from the workspace's
+    exports/ folder). Exact like ``earlier_exports``: never another case's."""
+    code = re.escape(safe_code(case_code))
+    audiences = "|".join(re.escape(name_suffix(a)) for a in AUDIENCES if name_suffix(a))
+    own_file = re.compile(rf"{code}(-c\d+)?-{_KINDS}({audiences})?\.\w+")
+    own_folder = re.compile(rf"{code}-c\d+({audiences})?")
+    if not folder.is_dir():
+        return []
+    return sorted(p for p in folder.iterdir()
+                  if (p.is_dir() and own_folder.fullmatch(p.name))
+                  or (not p.is_dir() and own_file.fullmatch(p.name)))

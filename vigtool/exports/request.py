@@ -1,34 +1,46 @@
 """One export, described once and run the same way from the command line and the app.
 
-``run_export`` takes one ``Snapshot`` of the workspace, reads from it all
-the export needs (so the files agree with each other even while the
-practitioner goes on editing), writes the files, and only then adds the
-audit log line. Long work: runs with progress and a cancel token, off the
-GUI thread in the app; a cancelled or failed export leaves no partial file.
+Every export is for an audience (``vigtool.exports.audience``; the family by
+default) and holds what that audience may see. ``run_export`` first checks
+the family's consent to that audience, then takes one ``Snapshot`` of the
+workspace and reads from it all the export needs (so the files agree with
+each other even while the practitioner goes on editing), records the
+export's start in the audit log, writes the files, and records the outcome
+(``vigtool.exports.audit``): the audit log never misses a file that left.
+Long work: runs with progress and a cancel token, off the GUI thread in the
+app; a cancelled or failed export leaves no partial file.
 
 "Everything for this session" (kind ``session``) writes the chosen clips, the
-highlight reel (joined from those very clips), the stills, the family's
-summary and the practitioner's record into one folder named by case code and
-cycle. It writes them all into a hidden folder beside them first and moves
-them into place only when every one is done, so a cancel or an error leaves
-the folder as it was. ``replaced_files`` says which files an export would
-replace, so the app can ask first and the command line can refuse.
+highlight reel (joined from those very clips), the stills and the summary
+for the audience (for the practitioner: the record) into one folder named by
+case code, cycle and audience. It writes them all into a hidden folder
+beside them first and moves them into place only when every one is done, so
+a cancel or an error leaves the folder as it was. ``replaced_files`` says
+which files an export would replace, so the app can ask first and the
+command line can refuse.
 """
 
 from __future__ import annotations
 
 import os
-import shutil
-import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
 from vigtool.errors import VigtoolError
-from vigtool.exports import naming
+from vigtool.exports import audit, naming
+from vigtool.exports.audience import (
+    CONSENT_SCOPES,
+    DEFAULT_AUDIENCE,
+    FOR_WHOM,
+    Audience,
+    check_audience,
+    holds_everything,
+    summary_version,
+)
+from vigtool.exports.session import SessionExport
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
-from vigtool.privacy.files import TEMP_PREFIX, private_dir
+from vigtool.privacy.files import private_dir, private_workdir
 from vigtool.privacy.outputs import check_output_folder, check_outputs
 from vigtool.report.export import PdfWriter
 from vigtool.workspace import View, Workspace
@@ -37,10 +49,17 @@ ExportKind = Literal["session", "clips", "reel", "stills", "csv", "json", "eaf",
                      "summary"]
 EXPORT_KINDS: tuple[ExportKind, ...] = (
     "session", "clips", "reel", "stills", "csv", "json", "eaf", "vtt", "summary")
+DATA_KINDS: frozenset[ExportKind] = frozenset({"csv", "json", "eaf", "vtt"})
+# What each kind is called in the audit log and in a refusal ("export clips for the family").
+WHAT: dict[ExportKind, str] = {
+    "session": "everything for the session", "clips": "clips", "reel": "the highlight film",
+    "stills": "stills", "csv": "the moments as a spreadsheet (CSV)",
+    "json": "the session as data (JSON)", "eaf": "ELAN files", "vtt": "subtitles (WebVTT)",
+    "summary": "the session summary"}
+NOTHING_CHOSEN = ("no moments are chosen for review in this case and cycle "
+                  "(select a moment and press R to choose it)")
 # How much of one session export's progress bar each part takes (of 1000).
-_SESSION_SHARES = (("clips", 550), ("reel", 250), ("stills", 120), ("summary", 50),
-                   ("record", 30))
-_ABANDONED_S = 3600  # a hidden work folder this old belongs to no running export
+_SESSION_SHARES = (("clips", 550), ("reel", 250), ("stills", 120), ("summary", 80))
 
 
 @dataclass(frozen=True)
@@ -52,64 +71,81 @@ class ExportRequest:
     captions: Literal["none", "soft", "burn"] = "none"
     pad_ms: int = 0
     fade_ms: int = 0
-    everything: bool = False  # clips: every moment, not only those chosen for review
+    everything: bool = False  # clips: every moment (the practitioner's record only)
     title_cards: bool = True
-    audience: Literal["family", "practitioner"] = "family"
+    audience: Audience = DEFAULT_AUDIENCE
+
+    def __post_init__(self) -> None:
+        check_audience(self.audience)
+        if self.everything and not holds_everything(self.audience):
+            raise VigtoolError("clips of every moment are for the practitioner's own record "
+                               "only; for anyone else, only the chosen moments leave")
+
+    @property
+    def doing(self) -> str:
+        """What this export does, in a few words: "export clips for the family"."""
+        what = WHAT[self.kind]
+        if self.kind == "clips" and self.everything:
+            what = "clips of every moment"
+        return f"export {what} {FOR_WHOM[self.audience]}"
 
     def replaced_files(self, case_code: str) -> list[Path]:
         """Files there now that this export would replace (or remove, as no longer chosen)."""
-        return replaced_files(self.kind, case_code, self.cycle, self.out)
+        return replaced_files(self.kind, case_code, self.cycle, self.out, self.audience)
 
 
-def replaced_files(kind: ExportKind, case_code: str, cycle: int | None, out: Path) -> list[Path]:
-    """The existing files an export of ``kind`` to ``out`` would replace or remove.
+def replaced_files(kind: ExportKind, case_code: str, cycle: int | None, out: Path,
+                   audience: Audience = DEFAULT_AUDIENCE) -> list[Path]:
+    """The existing files an export of ``kind`` for ``audience`` to ``out`` would replace
+    or remove.
 
-    Found by name alone (every exported file is named by case code and cycle),
-    so the app can ask before it starts."""
+    Found by name alone (every exported file is named by case code, cycle and
+    audience), so the app can ask before it starts."""
     if kind == "session":
         if cycle is None:
             return []
-        folder = naming.session_folder(out, case_code, cycle)
-        found = [*replaced_files("clips", case_code, cycle, folder),
-                 *replaced_files("stills", case_code, cycle, folder),
-                 folder / naming.reel_name(case_code, cycle)]
-        found += [folder / naming.file_name(case_code, cycle, "summary", ".pdf", audience=a)
-                  for a in ("family", "practitioner")]
+        folder = naming.session_folder(out, case_code, cycle, audience)
+        found = [*replaced_files("clips", case_code, cycle, folder, audience),
+                 *replaced_files("stills", case_code, cycle, folder, audience),
+                 folder / naming.reel_name(case_code, cycle, audience),
+                 folder / naming.file_name(case_code, cycle, "summary", ".pdf",
+                                           audience=audience)]
         return [p for p in found if p.is_file()]
     if kind in ("clips", "stills"):
         what, ext = ("clip", ".mp4") if kind == "clips" else ("still", ".png")
-        return naming.earlier_exports(out, case_code, cycle, what, ext)
+        return naming.earlier_exports(out, case_code, cycle, what, ext, audience)
     if kind == "reel" and out.is_dir():
-        out = out / naming.reel_name(case_code, cycle)
+        out = out / naming.reel_name(case_code, cycle, audience)
     if kind in ("eaf", "vtt") and out.is_dir():
-        return sorted(p for p in out.glob(f"recording-*.{kind}") if p.is_file())
+        return naming.recording_files(out, kind, audience)
     return [out] if out.is_file() else []
 
 
 def output_paths(
-    kind: ExportKind, case_code: str, cycle: int | None, out: Path
+    kind: ExportKind, case_code: str, cycle: int | None, out: Path,
+    audience: Audience = DEFAULT_AUDIENCE,
 ) -> tuple[list[Path], list[Path]]:
     """The folders an export writes into and the paths of the files it would write,
     replace or remove that are there now (or, for a one-file export, its file)."""
     if kind == "session":
         if cycle is None:
             return [out], []
-        folder = naming.session_folder(out, case_code, cycle)
-        files = [*naming.earlier_exports(folder, case_code, cycle, "clip", ".mp4"),
-                 *naming.earlier_exports(folder, case_code, cycle, "still", ".png"),
-                 folder / naming.reel_name(case_code, cycle)]
-        files += [folder / naming.file_name(case_code, cycle, "summary", ".pdf", audience=a)
-                  for a in ("family", "practitioner")]
+        folder = naming.session_folder(out, case_code, cycle, audience)
+        files = [*naming.earlier_exports(folder, case_code, cycle, "clip", ".mp4", audience),
+                 *naming.earlier_exports(folder, case_code, cycle, "still", ".png", audience),
+                 folder / naming.reel_name(case_code, cycle, audience),
+                 folder / naming.file_name(case_code, cycle, "summary", ".pdf",
+                                           audience=audience)]
         return [out, folder], files
     if kind in ("clips", "stills") and cycle is not None:
         what, ext = ("clip", ".mp4") if kind == "clips" else ("still", ".png")
-        return [out], naming.earlier_exports(out, case_code, cycle, what, ext)
+        return [out], naming.earlier_exports(out, case_code, cycle, what, ext, audience)
     if kind in ("clips", "stills"):
         return [out], []
     if kind == "reel" and out.is_dir():
-        return [out], [out / naming.reel_name(case_code, cycle)]
+        return [out], [out / naming.reel_name(case_code, cycle, audience)]
     if kind in ("eaf", "vtt") and (out.is_dir() or out.suffix.lower() != f".{kind}"):
-        return [out], sorted(out.glob(f"recording-*.{kind}")) if out.is_dir() else []
+        return [out], naming.recording_files(out, kind, audience)
     return [], [out]
 
 
@@ -119,7 +155,8 @@ def check_export_outputs(ws: View | Workspace, request: ExportRequest, *, force:
     not a regular file, or, unless ``force``, over an existing file."""
     case = ws.caseload.case(request.case_id)
     films = [ws.library.media_path(rec) for rec in ws.library.recordings()]
-    folders, files = output_paths(request.kind, case.code, request.cycle, request.out)
+    folders, files = output_paths(request.kind, case.code, request.cycle, request.out,
+                                  request.audience)
     for folder in folders:
         check_output_folder(folder, inputs=films, workspace=ws.root,
                             what="the export folder")
@@ -134,28 +171,69 @@ def run_export(
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
 ) -> list[Path]:
-    """Do the export from one snapshot; returns the files written (recorded in the audit log).
+    """Do the export from one snapshot; returns the files written.
 
-    Safe on a worker thread while the workspace is edited on another.
-    ``pdf_writer`` draws a PDF summary (the app and the CLI pass the Qt one).
+    Refuses (ConsentMissing, one line) an export for an audience the family
+    has not consented to, and writes nothing unless the audit log has taken
+    the export's start; raises ``audit.ExportNotRecorded`` if the files are in
+    place but the log could not take the outcome. Safe on a worker thread
+    while the workspace is edited on another. ``pdf_writer`` draws a PDF
+    summary (the app and the CLI pass the Qt one).
     """
+    r = request
+    scope = CONSENT_SCOPES[r.audience]
+    if scope is not None:
+        ws.privacy.require_consent(r.case_id, scope, r.doing)
     with ws.snapshot() as snapshot:
         # The caller has asked (app) or been told --force (CLI) before replacing files.
-        check_export_outputs(snapshot, request, force=True)
-        written = _export(snapshot, request, pdf_writer, progress, cancel)
-    r = request
-    what = f"{r.kind} for the {r.audience}" if r.kind == "summary" else r.kind
-    if r.kind == "session":
-        what = "everything for the session"
-    cycle = f"cycle {r.cycle}" if r.cycle is not None else "all cycles"
-    ws.privacy.record_event("export", r.case_id,
-                            f"{what}, {cycle}: {len(written)} file(s) to {r.out}")
+        check_export_outputs(snapshot, r, force=True)
+        moment_ids, session = _leaving(snapshot, r)
+        cycle = f"cycle {r.cycle}" if r.cycle is not None else "all cycles"
+        what = f"{r.doing.removeprefix('export ')}, {cycle}"
+        intent = audit.record_start(ws, r.case_id, what, moment_ids, r.out)
+        try:
+            written = _export(snapshot, r, session, pdf_writer, progress, cancel)
+        except BaseException as exc:
+            audit.record_stopped(ws, r.case_id, intent, exc)
+            raise
+    audit.record_done(ws, r.case_id, intent, what, written, r.out)
     return written
+
+
+def _leaving(view: View, r: ExportRequest) -> tuple[list[int], SessionExport | None]:
+    """The ids of the moments this export lets leave (and, for a data export, the
+    snapshot it writes), read before anything is written."""
+    from vigtool.exports.media_exports import chosen_moments
+    from vigtool.exports.session import build_session
+
+    session = None
+    if r.kind in DATA_KINDS:
+        session = build_session(view, r.case_id, r.cycle).for_audience(r.audience)
+        ids = [m.id for m in session.moments]
+    elif r.kind == "summary":
+        ids = [m.id for m in view.annotations.review_moments(r.case_id, _summary_cycle(view, r))]
+    else:
+        everything = r.everything and r.kind == "clips"
+        ids = [c.moment.id for c in chosen_moments(view, r.case_id, r.cycle,
+                                                   everything=everything)]
+    if not ids and not holds_everything(r.audience):
+        raise VigtoolError(NOTHING_CHOSEN)
+    return ids, session
+
+
+def _summary_cycle(view: View, r: ExportRequest) -> int | None:
+    """The cycle a summary is of: the one asked for, else the latest."""
+    if r.cycle is not None:
+        return r.cycle
+    numbers = {rec.cycle for rec in view.library.recordings(r.case_id)}
+    numbers |= {c.number for c in view.caseload.cycles(r.case_id)}
+    return max(numbers, default=None)
 
 
 def _export(
     view: View,
     r: ExportRequest,
+    session: SessionExport | None,
     pdf_writer: PdfWriter | None,
     progress: Progress,
     cancel: CancelToken,
@@ -172,47 +250,54 @@ def _export(
                                  caption_mode="burn" if r.captions == "burn" else "soft")
             return media_exports.export_clips(
                 view, r.case_id, r.cycle, r.out, options=options, captions=r.captions != "none",
-                everything=r.everything, progress=progress, cancel=cancel)
+                everything=r.everything, audience=r.audience, progress=progress, cancel=cancel)
         if r.kind == "reel":
             return [media_exports.export_reel(view, r.case_id, r.cycle, r.out,
-                                              title_cards=r.title_cards, progress=progress,
-                                              cancel=cancel).path]
-        return media_exports.export_stills(view, r.case_id, r.cycle, r.out, progress=progress,
+                                              title_cards=r.title_cards, audience=r.audience,
+                                              progress=progress, cancel=cancel).path]
+        return media_exports.export_stills(view, r.case_id, r.cycle, r.out,
+                                           audience=r.audience, progress=progress,
                                            cancel=cancel)
     if r.kind == "summary":
         from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
         from vigtool.report.export import export_summary
 
         cancel.raise_if_cancelled()
-        return [export_summary(view, r.case_id, r.cycle, r.out, audience=r.audience,
+        return [export_summary(view, r.case_id, r.cycle, r.out,
+                               audience=summary_version(r.audience),
                                codebook=builtin_codebook(DEFAULT_CODEBOOK_ID),
                                pdf_writer=pdf_writer)]
-    return _data_export(view, r, progress, cancel)
+    assert session is not None
+    return _data_export(view, r, session, progress, cancel)
 
 
 def _data_export(
-    view: View, r: ExportRequest, progress: Progress, cancel: CancelToken
+    view: View, r: ExportRequest, session: SessionExport, progress: Progress,
+    cancel: CancelToken,
 ) -> list[Path]:
+    """CSV, JSON, ELAN or WebVTT from ``session`` (already cut down to the audience)."""
     from vigtool.exports import eaf, subtitles, tabular
-    from vigtool.exports.naming import recording_file_name
-    from vigtool.exports.session import build_session
 
-    session = build_session(view, r.case_id, r.cycle)
     if r.kind == "csv":
         return [tabular.write_csv(session, r.out, progress=progress, cancel=cancel)]
     if r.kind == "json":
         return [tabular.write_json(session, r.out, cancel=cancel)]
+    shown = {m.recording_id for m in session.moments}
     recordings = [rec for rec in view.library.recordings(r.case_id)
-                  if r.cycle is None or rec.cycle == r.cycle]
+                  if (r.cycle is None or rec.cycle == r.cycle)
+                  and (holds_everything(r.audience) or rec.id in shown)]
     if not recordings:
         raise VigtoolError("this case has no recordings in that cycle")
     single = len(recordings) == 1 and r.out.suffix.lower() in (".eaf", ".vtt")
     written = []
     for rec in recordings:
-        target = r.out if single else r.out / recording_file_name(rec.id, r.kind)
+        name = naming.recording_file_name(rec.id, r.kind, r.audience)
+        target = r.out if single else r.out / name
         if r.kind == "eaf":
+            # Only the practitioner's record names the film as the workspace holds it.
+            media = view.library.media_path(rec) if holds_everything(r.audience) else None
             written.append(eaf.write_eaf(session, rec.id, target, cancel=cancel,
-                                         media_path=view.library.media_path(rec)))
+                                         media_path=media))
         else:
             written.append(subtitles.write_webvtt(session, rec.id, target, cancel=cancel))
     return written
@@ -239,7 +324,7 @@ def _session(
     progress: Progress,
     cancel: CancelToken,
 ) -> list[Path]:
-    """Clips, reel, stills, the family's summary and the record, moved into place together."""
+    """Clips, reel, stills and the audience's summary, moved into place together."""
     from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
     from vigtool.exports import media_exports
     from vigtool.media.cut import CutOptions
@@ -249,48 +334,35 @@ def _session(
         raise VigtoolError("everything for a session is exported one cycle at a time; "
                            "choose the cycle")
     if pdf_writer is None:
-        raise VigtoolError("the session's summary and record are PDFs, which need the app's "
-                           "PDF writer")
+        raise VigtoolError("the session's summary is a PDF, which needs the app's PDF writer")
     case = view.caseload.case(r.case_id)
-    folder = private_dir(naming.session_folder(r.out, case.code, r.cycle))
+    folder = private_dir(naming.session_folder(r.out, case.code, r.cycle, r.audience))
     options = CutOptions(pad_before_ms=r.pad_ms, pad_after_ms=r.pad_ms, fade_ms=r.fade_ms,
                          caption_mode="burn" if r.captions == "burn" else "soft")
-    codebook = builtin_codebook(DEFAULT_CODEBOOK_ID)
-    _clear_abandoned(folder)
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=folder) as staging:
-        stage = Path(staging)
+    with private_workdir(folder) as stage:  # a killed export's work folder goes first
         clips = media_exports.cut_clips(
             view, r.case_id, r.cycle, stage, options=options, captions=r.captions != "none",
-            progress=_share(progress, "clips"), cancel=cancel)
+            audience=r.audience, progress=_share(progress, "clips"), cancel=cancel)
         media_exports.export_reel(
-            view, r.case_id, r.cycle, stage / naming.reel_name(case.code, r.cycle),
+            view, r.case_id, r.cycle, stage / naming.reel_name(case.code, r.cycle, r.audience),
             title_cards=r.title_cards, clips=clips, progress=_share(progress, "reel"),
             cancel=cancel)
-        media_exports.write_stills(view, r.case_id, r.cycle, stage,
+        media_exports.write_stills(view, r.case_id, r.cycle, stage, audience=r.audience,
                                    progress=_share(progress, "stills"), cancel=cancel)
-        audiences: tuple[tuple[Literal["family", "practitioner"], str], ...] = (
-            ("family", "summary"), ("practitioner", "record"))
-        for audience, part in audiences:
-            cancel.raise_if_cancelled()
-            name = naming.file_name(case.code, r.cycle, "summary", ".pdf", audience=audience)
-            export_summary(view, r.case_id, r.cycle, stage / name, audience=audience,
-                           codebook=codebook, pdf_writer=pdf_writer)
-            _share(progress, part)(1, 1)
+        cancel.raise_if_cancelled()
+        name = naming.file_name(case.code, r.cycle, "summary", ".pdf", audience=r.audience)
+        export_summary(view, r.case_id, r.cycle, stage / name,
+                       audience=summary_version(r.audience),
+                       codebook=builtin_codebook(DEFAULT_CODEBOOK_ID), pdf_writer=pdf_writer)
+        _share(progress, "summary")(1, 1)
         cancel.raise_if_cancelled()
         written = _move_into(stage, folder)
-    stale = [*naming.earlier_exports(folder, case.code, r.cycle, "clip", ".mp4"),
-             *naming.earlier_exports(folder, case.code, r.cycle, "still", ".png")]
+    stale = [*naming.earlier_exports(folder, case.code, r.cycle, "clip", ".mp4", r.audience),
+             *naming.earlier_exports(folder, case.code, r.cycle, "still", ".png", r.audience)]
     for old in stale:
         if old not in written:
             old.unlink(missing_ok=True)
     return written
-
-
-def _clear_abandoned(folder: Path) -> None:
-    """Remove hidden work folders left by an export that was killed (not just cancelled)."""
-    for leftover in folder.glob(f"{TEMP_PREFIX}*"):
-        if leftover.is_dir() and time.time() - leftover.stat().st_mtime > _ABANDONED_S:
-            shutil.rmtree(leftover, ignore_errors=True)
 
 
 def _move_into(stage: Path, folder: Path) -> list[Path]:

@@ -9,7 +9,9 @@ first frame appears and ``end_ms`` when its last frame is replaced by the next
 (end exclusive), so ``duration_ms = end_ms - start_ms`` and a moment of one
 frame lasts that frame's display time.
 
-The snapshot is practitioner data: it includes private notes. No Qt here;
+The snapshot is practitioner data: it includes private notes. An export for
+anyone else is made from ``for_audience(audience)``, which keeps only what
+that audience may see (``vigtool.exports.audience``). No Qt here;
 ``build_session`` reads a ``View``: give it a ``Snapshot`` (as ``run_export``
 does) for one consistent state while the workspace is being edited.
 """
@@ -17,13 +19,12 @@ does) for one consistent state while the workspace is being edited.
 from __future__ import annotations
 
 import contextlib
-import os
+import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
-from urllib.parse import quote
 
 from vigtool import __version__
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, Codebook, builtin_codebook
@@ -31,6 +32,7 @@ from vigtool.domain.plain import plain
 from vigtool.domain.records import Moment, Recording
 from vigtool.domain.timebase import FrameTimes
 from vigtool.errors import InvalidEdit, NotFound, VigtoolError
+from vigtool.exports.audience import Audience, holds_everything
 from vigtool.privacy.files import atomic_output, file_errors
 from vigtool.workspace import View
 
@@ -202,6 +204,40 @@ class SessionExport:
     def turns_of(self, recording_id: int) -> tuple[TurnInfo, ...]:
         return tuple(t for t in self.turns if t.recording_id == recording_id)
 
+    def for_audience(self, audience: Audience) -> SessionExport:
+        """What ``audience`` may see of this snapshot (``vigtool.exports.audience``).
+
+        The practitioner's record is the whole snapshot. For anyone else: only
+        the moments chosen for the review, with the turns, stills and the
+        parent's reflections that belong to them (or to the cycle as a whole),
+        no private notes (moments', turns' and cycles'), and each film named
+        ``recording-<id>`` instead of its original file name.
+        """
+        if holds_everything(audience):
+            return self
+        moments = tuple(replace(m, note="") for m in self.moments if m.selected_for_review)
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for m in moments:
+            spans.setdefault(m.recording_id, []).append((m.start_frame, m.end_frame))
+
+        def shown(recording_id: int, frame: int) -> bool:
+            return any(a <= frame <= b for a, b in spans.get(recording_id, ()))
+
+        chosen = {m.id for m in moments}
+        return replace(
+            self,
+            cycles=tuple(replace(c, note="") for c in self.cycles),
+            recordings=tuple(
+                replace(r, original_name=f"recording-{r.id}{_video_suffix(r.original_name)}")
+                for r in self.recordings),
+            moments=moments,
+            turns=tuple(replace(t, note="") for t in self.turns
+                        if shown(t.recording_id, t.frame)),
+            stills=tuple(s for s in self.stills if shown(s.recording_id, s.frame)),
+            reflections=tuple(r for r in self.reflections
+                              if r.moment_id is None or r.moment_id in chosen),
+        )
+
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON data (lists, not tuples), as in ``schemas/session-export.schema.json``."""
         return {
@@ -319,15 +355,10 @@ def write_export_bytes(out: Path, data: bytes) -> Path:
     return out
 
 
-def relative_media_url(media: Path, document: Path) -> str | None:
-    """``media`` relative to the folder of ``document`` as a URL path, or None
-    when there is no relative path (another drive on Windows)."""
-    try:
-        rel = os.path.relpath(media.resolve(), document.resolve().parent)
-    except ValueError:
-        return None
-    url = quote(Path(rel).as_posix(), safe="/")
-    return url if url.startswith("../") else "./" + url
+def _video_suffix(name: str) -> str:
+    """A file name's extension (``.mp4``) if it looks like one, else nothing."""
+    suffix = Path(name).suffix
+    return suffix if re.fullmatch(r"\.[A-Za-z0-9]{1,5}", suffix) else ""
 
 
 def _frame_times(ws: View, rec: Recording) -> FrameTimes | None:

@@ -1,12 +1,15 @@
-"""Export dialog: choose what to make for the family or the record, then it runs in the background.
+"""Export dialog: choose what to make and who it is for, then it runs in the background.
 
 The choices are described in a practitioner's words ("Everything for this
-session", "Session summary for the family"); the work runs off the GUI thread
-with one progress bar and Cancel, and a cancel leaves no partial file. Times
-are shown and entered in seconds. Before anything is replaced the dialog asks
-(saying how many files), and it remembers its last choices for each workspace
-(QSettings). Each combo box item carries its typed value as item data, so what
-the dialog asks for never depends on the order of the items. GUI thread only.
+session", "For the family"); under the audience a line says what that
+export holds and whose consent it needs (the words come from
+``vigtool.exports.audience``, the one home of the rule). The family is the
+default. The work runs off the GUI thread with one progress bar and Cancel,
+and a cancel leaves no partial file. Times are shown and entered in
+seconds. Before anything is replaced the dialog asks (saying how many
+files), and it remembers its last choices for each workspace (QSettings).
+Each combo box item carries its typed value as item data, so what the
+dialog asks for never depends on the order of the items. GUI thread only.
 """
 
 from __future__ import annotations
@@ -16,8 +19,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, cast
 
-from PySide6.QtCore import QSettings, Qt, QUrl
-from PySide6.QtGui import QDesktopServices
+from PySide6.QtCore import QSettings, QSize, Qt, QUrl
+from PySide6.QtGui import QDesktopServices, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -34,10 +37,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from vigtool.exports.naming import file_name, reel_name, session_folder
+from vigtool.domain.consent import SHORT_LABELS
+from vigtool.exports.audience import (
+    AUDIENCES,
+    CONSENT_SCOPES,
+    DEFAULT_AUDIENCE,
+    HOLDS,
+    Audience,
+    holds_everything,
+)
+from vigtool.exports.naming import export_folder_name, file_name, reel_name, session_folder
 from vigtool.exports.request import ExportKind, ExportRequest, replaced_files
 
-Audience = Literal["family", "practitioner"]
 Captions = Literal["none", "soft", "burn"]
 SHOWN_NAMES = 5  # file names listed when asking before replacing
 
@@ -47,30 +58,47 @@ class ExportChoice:
     """One thing the dialog can make, as the practitioner reads it in the list."""
 
     kind: ExportKind
-    audience: Audience
     label: str
     suffix: str = ""  # the file's suffix; "" writes files into the chosen folder
 
     @property
     def key(self) -> str:
         """How the choice is remembered between runs (labels may be reworded)."""
-        return f"{self.kind}:{self.audience}:{self.suffix}"
+        return f"{self.kind}:{self.suffix}"
 
 
-SESSION_LABEL = "Everything for this session (clips, highlight film, stills, summary, record)"
+SESSION_LABEL = "Everything for this session (clips, highlight film, stills, summary)"
+SUMMARY_PDF = "Session summary, or the practitioner's record (PDF)"
 CHOICES: tuple[ExportChoice, ...] = (
-    ExportChoice("session", "family", SESSION_LABEL),
-    ExportChoice("clips", "family", "Clips chosen for the review (MP4 with sound)"),
-    ExportChoice("reel", "family", "One highlight film of the chosen clips", ".mp4"),
-    ExportChoice("stills", "family", "Stills of the chosen clips, with their words"),
-    ExportChoice("summary", "family", "Session summary for the family (PDF)", ".pdf"),
-    ExportChoice("summary", "family", "Session summary for the family (web page)", ".html"),
-    ExportChoice("summary", "practitioner", "Practitioner's record (PDF)", ".pdf"),
-    ExportChoice("csv", "practitioner", "Moments as a spreadsheet (CSV)", ".csv"),
-    ExportChoice("json", "practitioner", "Everything as data (JSON)", ".json"),
-    ExportChoice("eaf", "practitioner", "ELAN annotation file (.eaf)"),
-    ExportChoice("vtt", "practitioner", "Subtitles of the moments (WebVTT)"),
+    ExportChoice("session", SESSION_LABEL),
+    ExportChoice("clips", "Clips chosen for the review (MP4 with sound)"),
+    ExportChoice("reel", "One highlight film of the chosen clips", ".mp4"),
+    ExportChoice("stills", "Stills of the chosen clips, with their words"),
+    ExportChoice("summary", SUMMARY_PDF, ".pdf"),
+    ExportChoice("summary", "Session summary (web page)", ".html"),
+    ExportChoice("csv", "Moments as a spreadsheet (CSV)", ".csv"),
+    ExportChoice("json", "The session as data (JSON)", ".json"),
+    ExportChoice("eaf", "ELAN annotation file (.eaf)"),
+    ExportChoice("vtt", "Subtitles of the moments (WebVTT)"),
 )
+
+# Who an export is for, in the words a practitioner reads; the family first (the default).
+AUDIENCE_LABELS: dict[Audience, str] = {
+    "family": "For the family",
+    "practitioner": "Practitioner's record (every moment, private notes)",
+    "intervision": "Peer group (intervision)",
+    "training": "Training and teaching",
+}
+
+
+def audience_note(audience: Audience) -> str:
+    """What an export for ``audience`` holds and the consent it needs, as one sentence."""
+    holds = HOLDS[audience]
+    scope = CONSENT_SCOPES[audience]
+    needs = (f" Needs the family's consent to {SHORT_LABELS[scope].lower()}." if scope is not None
+             else " For your own records: it needs no consent.")
+    return f"Holds {holds}.{needs}"
+
 
 CAPTION_CHOICES: tuple[tuple[str, Captions], ...] = (
     ("No words on the clips", "none"),
@@ -86,6 +114,8 @@ class ExportOptions:
     choice: ExportChoice
     cycle: int | None  # None: every cycle of the case
     folder: Path
+    audience: Audience = DEFAULT_AUDIENCE
+    everything: bool = False  # clips of every moment: the practitioner's record only
     captions: Captions = "none"
     pad_ms: int = 0
     fade_ms: int = 0
@@ -95,22 +125,50 @@ class ExportOptions:
         """Where the export goes: named by case code and cycle, never by a family's name."""
         choice = self.choice
         if choice.kind == "reel":
-            return self.folder / reel_name(case_code, self.cycle)
+            return self.folder / reel_name(case_code, self.cycle, self.audience)
         if not choice.suffix:
             return self.folder
         return self.folder / file_name(case_code, self.cycle, choice.kind, choice.suffix,
-                                       audience=choice.audience)
+                                       audience=self.audience)
 
     def request(self, case_id: int, case_code: str) -> ExportRequest:
         return ExportRequest(
             kind=self.choice.kind, case_id=case_id, cycle=self.cycle,
             out=self.output(case_code), captions=self.captions, pad_ms=self.pad_ms,
-            fade_ms=self.fade_ms, title_cards=self.title_cards, audience=self.choice.audience,
+            fade_ms=self.fade_ms, title_cards=self.title_cards, audience=self.audience,
+            everything=self.everything and self.choice.kind == "clips"
+            and holds_everything(self.audience),
         )
 
     def replaced(self, case_code: str) -> list[Path]:
         """The files there now that this export would replace."""
-        return replaced_files(self.choice.kind, case_code, self.cycle, self.output(case_code))
+        return replaced_files(self.choice.kind, case_code, self.cycle, self.output(case_code),
+                              self.audience)
+
+
+class _Note(QLabel):
+    """A muted, wrapped line whose height follows the width it is given (a plain wrapped
+    QLabel in a form asks for the height of a narrower guess and leaves a gap)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setProperty("role", "muted")
+        self.setWordWrap(True)
+        self.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
+
+    def sizeHint(self) -> QSize:
+        hint = super().sizeHint()
+        if self.width() > hint.width():
+            hint.setHeight(self.heightForWidth(self.width()))
+        return hint
+
+    def minimumSizeHint(self) -> QSize:
+        return self.sizeHint()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if event.size().width() != event.oldSize().width():
+            self.updateGeometry()
 
 
 def settings_group(workspace: Path) -> str:
@@ -149,6 +207,12 @@ class ExportDialog(QDialog):
         for choice in CHOICES:
             self.what.addItem(choice.label, userData=choice)
         form.addRow("Make", self.what)
+        self.audience = QComboBox()
+        for audience in AUDIENCES:
+            self.audience.addItem(AUDIENCE_LABELS[audience], userData=audience)
+        form.addRow("For whom", self.audience)
+        self.holds = _Note()
+        form.addRow("", self.holds)
         self.scope = QComboBox()
         self.scope.addItem(f"Cycle {cycle}", userData=cycle)
         self.scope.addItem("All cycles", userData=None)
@@ -164,6 +228,8 @@ class ExportDialog(QDialog):
         self.titles = QCheckBox("Title card before each clip")
         self.titles.setChecked(True)
         form.addRow("", self.titles)
+        self.every = QCheckBox("Every moment, not only those chosen (your record only)")
+        form.addRow("", self.every)
         self.folder = QLineEdit(str(default_folder))
         browse = QPushButton("Choose...")
         browse.clicked.connect(self._browse)
@@ -171,13 +237,10 @@ class ExportDialog(QDialog):
         row.addWidget(self.folder, 1)
         row.addWidget(browse)
         form.addRow("Into folder", row)
-        self.where = QLabel()
-        self.where.setProperty("role", "muted")
-        self.where.setWordWrap(True)
+        self.where = _Note()
         form.addRow(self.where)
-        note = QLabel("File names use the case code, cycle and order, never a family's name.")
-        note.setProperty("role", "muted")
-        note.setWordWrap(True)
+        note = _Note()
+        note.setText("File names use the case code, cycle and order, never a family's name.")
         form.addRow(note)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Cancel)
         self.go = buttons.addButton("Export", QDialogButtonBox.ButtonRole.AcceptRole)
@@ -185,7 +248,10 @@ class ExportDialog(QDialog):
         buttons.rejected.connect(self.reject)
         form.addRow(buttons)
         self._restore()
+        self._shown_audience = self.chosen_audience
         self.what.currentIndexChanged.connect(self._update_options)
+        self.audience.currentIndexChanged.connect(self._audience_changed)
+        self.scope.currentIndexChanged.connect(self._update_options)
         self.folder.textChanged.connect(self._update_options)
         self._update_options()
 
@@ -201,18 +267,47 @@ class ExportDialog(QDialog):
         assert isinstance(choice, ExportChoice)
         return choice
 
+    @property
+    def chosen_audience(self) -> Audience:
+        """Who the export is for, as chosen under "For whom"."""
+        audience = self.audience.currentData()
+        assert audience in AUDIENCES
+        return cast(Audience, audience)
+
+    def default_folder(self, audience: Audience) -> Path:
+        """The app's folder for ``audience``: the family's default folder, or the one beside
+        it named for the audience, so one audience's files never land in another's folder."""
+        family = export_folder_name(self._case_code, self._cycle)
+        if self._default_folder.name != family:
+            return self._default_folder
+        return self._default_folder.with_name(
+            export_folder_name(self._case_code, self._cycle, audience))
+
+    def _audience_changed(self) -> None:
+        """Follow the audience with the folder, unless the practitioner chose their own."""
+        if self._folder() == self.default_folder(self._shown_audience):
+            self.folder.setText(str(self.default_folder(self.chosen_audience)))
+        self._shown_audience = self.chosen_audience
+        self._update_options()
+
     def _update_options(self) -> None:
         kind = self.choice.kind
         for widget in (self.captions, self.pad, self.fade):
             widget.setEnabled(kind in ("clips", "session"))
         self.titles.setEnabled(kind in ("reel", "session"))
         self.scope.setEnabled(kind != "session")  # a session is one cycle
+        audience = self.chosen_audience
+        self.every.setEnabled(kind == "clips" and holds_everything(audience))
+        self.holds.setText(audience_note(audience))
+        options = self.options()
         if kind == "session":
-            target = session_folder(self._folder(), self._case_code, self._cycle)
+            target = session_folder(self._folder(), self._case_code, self._cycle, audience)
             self.where.setText(f"Everything goes into {target}")
+        elif options.choice.suffix or kind == "reel":
+            what = "The record" if kind == "summary" and holds_everything(audience) else "It"
+            self.where.setText(f"{what} is saved as {options.output(self._case_code)}")
         else:
-            self.where.setText("")
-        self.where.setVisible(kind == "session")
+            self.where.setText(f"The files go into {self._folder()}")
 
     def _folder(self) -> Path:
         return Path(self.folder.text()).expanduser()
@@ -228,6 +323,8 @@ class ExportDialog(QDialog):
             pad_ms=round(self.pad.value() * 1000),
             fade_ms=round(self.fade.value() * 1000),
             title_cards=self.titles.isChecked(),
+            audience=self.chosen_audience,
+            everything=self.every.isEnabled() and self.every.isChecked(),
         )
 
     def request(self, case_id: int) -> ExportRequest:
@@ -272,13 +369,15 @@ class ExportDialog(QDialog):
             return
         s, g = self._settings, self._group
         s.setValue(f"{g}/make", self.choice.key)
+        s.setValue(f"{g}/audience", self.chosen_audience)
         s.setValue(f"{g}/all_cycles", self.scope.currentData() is None)
         s.setValue(f"{g}/captions", self.captions.currentData())
         s.setValue(f"{g}/pad_s", self.pad.value())
         s.setValue(f"{g}/fade_s", self.fade.value())
         s.setValue(f"{g}/title_cards", self.titles.isChecked())
         chosen = self._folder()
-        s.setValue(f"{g}/folder", "" if chosen == self._default_folder else str(chosen))
+        default = chosen == self.default_folder(self.chosen_audience)
+        s.setValue(f"{g}/folder", "" if default else str(chosen))
 
     def _restore(self) -> None:
         if self._group is None:
@@ -286,8 +385,13 @@ class ExportDialog(QDialog):
         s, g = self._settings, self._group
         keys = [c.key for c in CHOICES]
         make = str(s.value(f"{g}/make", ""))
-        if make in keys:
-            self.what.setCurrentIndex(keys.index(make))
+        kind, _, suffix = make.partition(":")
+        if suffix.count(":"):  # remembered by an earlier version as kind:audience:suffix
+            suffix = suffix.split(":", 1)[1]
+        if f"{kind}:{suffix}" in keys:
+            self.what.setCurrentIndex(keys.index(f"{kind}:{suffix}"))
+        found = self.audience.findData(str(s.value(f"{g}/audience", DEFAULT_AUDIENCE)))
+        self.audience.setCurrentIndex(max(found, 0))
         if str(s.value(f"{g}/all_cycles", "false")).lower() == "true":
             self.scope.setCurrentIndex(1)
         found = self.captions.findData(str(s.value(f"{g}/captions", "none")))
@@ -296,8 +400,7 @@ class ExportDialog(QDialog):
         self.fade.setValue(_number(s.value(f"{g}/fade_s", 0.0)))
         self.titles.setChecked(str(s.value(f"{g}/title_cards", "true")).lower() == "true")
         folder = str(s.value(f"{g}/folder", "") or "")
-        if folder:
-            self.folder.setText(folder)
+        self.folder.setText(folder or str(self.default_folder(self.chosen_audience)))
 
 
 def _number(value: object) -> float:
