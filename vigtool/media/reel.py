@@ -21,7 +21,6 @@ UI and reports through ``progress`` and ``cancel``.
 from __future__ import annotations
 
 import logging
-import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from fractions import Fraction
@@ -60,7 +59,7 @@ from vigtool.media.opening import open_video
 from vigtool.media.reel_join import CardPart, ClipPart, JoinUnsafe, Part, join_parts
 from vigtool.media.smartcut import SmartCutUnsafe, SmartPlan, SmartWriter, plan_smart
 from vigtool.media.textdraw import caption_band, title_card
-from vigtool.privacy.files import TEMP_PREFIX, atomic_output, private_dir
+from vigtool.privacy.files import atomic_output, private_workdir
 
 log = logging.getLogger(__name__)
 
@@ -184,14 +183,13 @@ def _joined_reel(
         to_join += len(segments) * round(card_seconds * CARD_RATE)
     total = to_cut * _CUT_WEIGHT + to_join
     done_cutting = 0
-    private_dir(out.parent)
-    with tempfile.TemporaryDirectory(prefix=TEMP_PREFIX, dir=out.parent) as folder:
+    with private_workdir(out.parent) as folder:
         parts: list[Part] = []
         for n, segment in enumerate(segments):
             frames = segment.end_frame - segment.start_frame + 1
             clip = segment.clip
             if clip is None:
-                clip = Path(folder) / f"moment{n + 1:03d}.mp4"
+                clip = folder / f"moment{n + 1:03d}.mp4"
 
                 def step(done: int, _total: int, base: int = done_cutting) -> None:
                     progress(base + done * _CUT_WEIGHT, total)
