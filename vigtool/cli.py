@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from vigtool import __version__, cli_exports
+from vigtool import __version__, cli_exports, cli_privacy
 from vigtool.cli_args import (
     cycle_number,
     frame_number,
@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--force", action="store_true", help="replace the file if it is there")
 
     cli_exports.add_parsers(sub)
+    cli_privacy.add_parsers(sub)
 
     p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
     p.add_argument("video", type=Path, nargs="?", help="a video to open (imported if new)")
@@ -86,6 +87,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     if args.command is None:
         args = parser.parse_args(["gui"])
+    from vigtool.workspace.lock import set_program
+
+    set_program("the vigtool app" if args.command in ("gui", "demo", "review")
+                else f"'vigtool {args.command}'")
     try:
         return _run(args)
     except VigtoolError as exc:
@@ -118,6 +123,16 @@ def _run(args: argparse.Namespace) -> int:
         return cli_exports.run_export(args, terminal_progress(f"exporting {args.kind}"))
     if args.command == "import-eaf":
         return cli_exports.run_import_eaf(args, terminal_progress("importing"))
+    if args.command == "consent":
+        return cli_privacy.run_consent(args)
+    if args.command == "cases":
+        return cli_privacy.run_cases(args)
+    if args.command == "retention":
+        return cli_privacy.run_retention(args)
+    if args.command == "purge":
+        return cli_privacy.run_purge(args, terminal_progress("keeping clips"))
+    if args.command == "audit":
+        return cli_privacy.run_audit(args)
     if args.command == "review":
         return _review(args.workspace, args.case, args.cycle)
     if args.command == "gui":
@@ -172,8 +187,9 @@ def _review(workspace: Path, case_code: str, cycle: int | None) -> int:
 
     if not (workspace / "workspace.db").is_file():
         raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
-    with Workspace.open(workspace) as ws:
-        ws.caseload.case_by_code(case_code)  # a clear error before any window opens
+    with Workspace.open(workspace) as ws:  # a clear error before any window opens
+        case = ws.caseload.case_by_code(case_code)
+        ws.privacy.require_consent(case.id, "shared-review", "open the shared review")
     from vigtool.gui.app import run_review
 
     return run_review(workspace, case_code, cycle)

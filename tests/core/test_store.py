@@ -78,7 +78,11 @@ def test_newer_database_is_refused_and_left_untouched(tmp_path: Path) -> None:
         Workspace.open(tmp_path)
     assert "\n" not in str(caught.value)
     assert path.read_bytes() == before
-    assert not list(tmp_path.glob("workspace.db.backup-*"))
+    # Nothing made beside it either: no -wal/-shm, no lock, no folders, no backup.
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["workspace.db"]
+    with pytest.raises(NewerWorkspaceError):
+        Workspace.open(tmp_path, read_only=True)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["workspace.db"]
 
 
 def test_a_file_that_is_not_a_database_is_refused(tmp_path: Path) -> None:

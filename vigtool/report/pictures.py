@@ -17,7 +17,7 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from vigtool.domain.records import Moment, RecordingStatus
+from vigtool.domain.records import Moment, RecordingStatus, Still
 from vigtool.errors import VigtoolError
 from vigtool.media.reader import FrameReader
 from vigtool.workspace import View
@@ -61,8 +61,9 @@ def encode_jpeg(rgb: npt.NDArray[np.uint8], caption: str = "", frame: int = 0) -
 class PictureTaker:
     """Reads moments' pictures, opening each recording's reader once; close() when done.
 
-    Recordings that are purged or missing give no pictures rather than an
-    error: a summary of an earlier cycle is still worth having without them.
+    A missing recording gives no pictures rather than an error: a summary of
+    an earlier cycle is still worth having without them. A purged one gives
+    the stills a purge kept with the family's consent (``keep-clips``).
     """
 
     def __init__(self, ws: View) -> None:
@@ -72,16 +73,30 @@ class PictureTaker:
 
     def pictures(self, moment: Moment) -> tuple[Picture, ...]:
         reader = self._reader(moment.recording_id)
-        if reader is None:
-            return ()
         stills = [
             s for s in self._ws.annotations.stills(moment.recording_id)
             if moment.start_frame <= s.frame <= moment.end_frame
         ]
+        if reader is None:
+            return self._kept(moment, stills)
         if not stills:
             middle = (moment.start_frame + moment.end_frame) // 2
             return (encode_jpeg(reader.frame(middle), frame=middle),)
         return tuple(encode_jpeg(reader.frame(s.frame), s.caption, s.frame) for s in stills)
+
+    def _kept(self, moment: Moment, stills: list[Still]) -> tuple[Picture, ...]:
+        """A purged recording's stills, from the pictures kept with the family's consent."""
+        recording = self._ws.library.recording(moment.recording_id)
+        if recording.status is not RecordingStatus.PURGED:
+            return ()
+        found = []
+        for still in stills:
+            path = self._ws.library.kept_still(recording, moment.id, still.id)
+            bgr = cv2.imread(str(path), cv2.IMREAD_COLOR) if path.is_file() else None
+            if bgr is not None:
+                rgb = np.asarray(cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB), dtype=np.uint8)
+                found.append(encode_jpeg(rgb, still.caption, still.frame))
+        return tuple(found)
 
     def _reader(self, recording_id: int) -> FrameReader | None:
         if recording_id not in self._readers:

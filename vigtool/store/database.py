@@ -28,23 +28,8 @@ _SQLITE_MAGIC = b"SQLite format 3\x00"
 
 def open_database(path: Path) -> Database:
     """Open (creating if needed) and migrate the database at ``path``."""
-    existed = path.exists() and path.stat().st_size > 0
-    if existed:
-        _check_is_sqlite(path)
-        applied = _applied_migrations(path)
-        if not applied and _has_tables(path):
-            raise StoreError(
-                f"{path} is a database made by another program; vigtool will not change "
-                "it. Choose an empty folder for a new workspace."
-            )
-        unknown = applied - known_migration_names()
-        if unknown:
-            raise NewerWorkspaceError(
-                f"{path} was written by a newer version of vigtool "
-                f"(it has changes this version does not know: {', '.join(sorted(unknown))}); "
-                "please update vigtool. The workspace was not changed."
-            )
-    else:
+    existed = check_database(path)
+    if not existed:
         _create_private(path)
     conn = sqlite3.connect(str(path), check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
     try:
@@ -61,6 +46,34 @@ def open_database(path: Path) -> Database:
     for suffix in ("-wal", "-shm"):
         make_private(path.with_name(path.name + suffix))
     return db
+
+
+def check_database(path: Path) -> bool:
+    """Whether a workspace database is at ``path``, after refusing (one line, nothing
+    written, no file made beside it) one that vigtool must not open: not SQLite,
+    another program's, or written by a newer vigtool."""
+    if not (path.exists() and path.stat().st_size > 0):
+        return False
+    _check_is_sqlite(path)
+    applied = _applied_migrations(path)
+    if not applied and _has_tables(path):
+        raise StoreError(
+            f"{path} is a database made by another program; vigtool will not change "
+            "it. Choose an empty folder for a new workspace."
+        )
+    unknown = applied - known_migration_names()
+    if unknown:
+        raise NewerWorkspaceError(
+            f"{path} was written by a newer version of vigtool "
+            f"(it has changes this version does not know: {', '.join(sorted(unknown))}); "
+            "please update vigtool. The workspace was not changed."
+        )
+    return True
+
+
+def needs_migration(path: Path) -> bool:
+    """Whether the (existing) database lacks migrations this version would apply."""
+    return check_database(path) and bool(known_migration_names() - _applied_migrations(path))
 
 
 def open_database_read_only(path: Path) -> Database:

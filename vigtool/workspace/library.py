@@ -225,6 +225,20 @@ class Library:
         path = Path(recording.path)
         return path if path.is_absolute() else self.root / path
 
+    def kept_folder(self, case_id: int) -> Path:
+        """Where a purge puts the clips and stills the family consented to keep
+        (by case id, so renaming the case does not lose them)."""
+        return self.root / "kept" / f"case-{case_id}"
+
+    def kept_clip(self, recording: Recording, moment_id: int) -> Path:
+        """The kept clip of a moment of a purged recording (it may not exist)."""
+        return self.kept_folder(recording.case_id) / f"c{recording.cycle}-moment{moment_id}.mp4"
+
+    def kept_still(self, recording: Recording, moment_id: int, still_id: int) -> Path:
+        """The kept picture of a still of a purged recording (it may not exist)."""
+        return (self.kept_folder(recording.case_id)
+                / f"c{recording.cycle}-moment{moment_id}-still{still_id}.png")
+
     def _record(self, row: Mapping[str, Any]) -> Recording:
         if row["purged"]:
             status = RecordingStatus.PURGED

@@ -33,7 +33,12 @@ from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 from vigtool.errors import InvalidEdit, NothingToUndo, ReadOnlyWorkspace, StoreError
 from vigtool.privacy.files import PRIVATE_DIR_MODE, private_dir
 from vigtool.store.changes import Edit, Recorder, replay
-from vigtool.store.database import open_database, open_database_read_only, write_transaction
+from vigtool.store.database import (
+    check_database,
+    open_database,
+    open_database_read_only,
+    write_transaction,
+)
 from vigtool.workspace.annotations import Annotations
 from vigtool.workspace.caseload import Caseload
 from vigtool.workspace.changes import Changes
@@ -83,6 +88,7 @@ class Workspace(View):
         if read_only:
             self._db = open_database_read_only(root / DB_NAME)
         else:
+            check_database(root / DB_NAME)  # refuse before making any folder or lock file
             for folder in (root, root / "media", root / "index", root / "exports"):
                 private_dir(folder)
                 with contextlib.suppress(OSError):  # a folder that existed keeps no 755
