@@ -27,6 +27,7 @@ import pytest
 
 from sample_clips.pattern import read_frame_number
 from vigtool import Workspace
+from vigtool.gui.import_dialog import UNFILED
 
 ROOT = Path(__file__).resolve().parents[2]
 CLIP = ROOT / "sample_clips" / "frame_numbers.mp4"
@@ -226,6 +227,8 @@ def _finish(app: subprocess.Popen[bytes], log: Path) -> None:
 
 def test_play_pause_step_tag_screenshot_and_quit(env: dict[str, str], tmp_path: Path) -> None:
     workspace = tmp_path / "ws"
+    with Workspace.open(workspace) as ws:  # the family agreed to be filmed (asked otherwise)
+        ws.add_consent(ws.add_case(UNFILED).id, kind="filming", given=True)
     log = tmp_path / "app.log"
     app = _start(env, log, "gui", "--workspace", str(workspace), str(CLIP))
     try:
@@ -271,7 +274,7 @@ def test_shared_review_plays_a_chosen_clip_keeps_the_parents_words_and_quits(
     app = _start(env, log, "review", "--workspace", str(workspace), "--case", DEMO_CASE)
 
     def saved_words() -> list[tuple[str, int | None, int]]:
-        with Workspace.open(workspace) as ws:
+        with Workspace.open(workspace, read_only=True) as ws:  # the app is the writer
             case = ws.caseload.case_by_code(DEMO_CASE)
             return [(r.text, r.moment_id, r.cycle) for r in ws.review.reflections(case.id)]
 

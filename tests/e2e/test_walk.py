@@ -222,8 +222,7 @@ def test_a_practitioners_whole_session(screen: tuple[str, str], tmp_path: Path) 
         *(clip_name(CASE["code"], 1, n) for n in (1, 2, 3)),
         *(still_name(CASE["code"], 1, n) for n in (1, 2, 3)),
         reel_name(CASE["code"], 1),
-        file_name(CASE["code"], 1, "summary", ".pdf"),
-        file_name(CASE["code"], 1, "summary", ".pdf", audience="practitioner"),
+        file_name(CASE["code"], 1, "summary", ".pdf"),  # the family's folder: no record
     ])
 
     summary = _pdf_text(folder / file_name(CASE["code"], 1, "summary", ".pdf"))

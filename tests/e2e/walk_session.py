@@ -141,6 +141,10 @@ def _new_case(d: Driver, window: MainWindow) -> Steps:
         d.click(field)
         d.write(words)
     yield from _choose(d, dialog.pronoun, case["pronoun"])
+    for scope in ("filming", "shared-review"):  # the family's signed consent form
+        tick = dialog.consent_ticks[scope]
+        d.click(tick)
+        yield Wait(f"consent to {scope} ticked", tick.isChecked)
     d.click(dialog.save_button)
     yield Wait("New Case to close", lambda: not dialog.isVisible())
     yield Wait("the case in the list", lambda: window.browser.tree.findItems(

@@ -1,19 +1,23 @@
-"""The workspace browser: what an empty workspace says, cases without a film, case details."""
+"""The workspace browser: what an empty workspace says, cases without a film, case details,
+and each case's consent and retention at a glance."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QLabel, QMenu
+from PySide6.QtCore import QSettings, QSize, Qt
+from PySide6.QtGui import QColor, QIcon
+from PySide6.QtWidgets import QApplication, QLabel, QMenu
 from pytestqt.qtbot import QtBot
 
 from sample_clips.kinds import VideoTruth
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
 from vigtool.gui.bridge import WorkspaceBridge
-from vigtool.gui.browser import NO_FILM_YET, WorkspaceBrowser
+from vigtool.gui.browser import CONSENT_ROLE, NO_FILM_YET, RETENTION_ROLE, WorkspaceBrowser
 from vigtool.gui.case_dialog import CaseDialog
+from vigtool.gui.case_marks import ConsentChipsIcon
 from vigtool.gui.main_window import MainWindow
 from vigtool.workspace import Workspace
 
@@ -115,7 +119,8 @@ def test_the_case_menu_offers_details_and_import(browser: WorkspaceBrowser,
     menu = QMenu()
     browser.fill_menu(menu, browser.tree.topLevelItem(0))
     assert [a.text() for a in menu.actions() if a.text()] == [
-        "Case Details...", "Import Video into This Case...", "New Case..."]
+        "Case Details...", "Consent...", "Import Video into This Case...",
+        "Delete Raw Film...", "New Case..."]
     empty = QMenu()
     browser.fill_menu(empty, None)
     assert [a.text() for a in empty.actions()] == ["New Case...", "Import Video..."]
@@ -139,3 +144,70 @@ def test_the_picture_area_says_the_next_step(qtbot: QtBot, tmp_path: Path,
     assert win.surface.message.startswith("Now import the film")
     win.close()
     ws.close()
+
+
+def _case(browser: WorkspaceBrowser):  # type: ignore[no-untyped-def]
+    item = browser.tree.topLevelItem(0)
+    assert item is not None
+    return item
+
+
+def test_each_case_shows_its_consent_and_retention_at_a_glance(
+    browser: WorkspaceBrowser, workspace: Workspace, small_video: VideoTruth
+) -> None:
+    case = workspace.caseload.add_case("FAM-16")
+    assert _case(browser).data(0, CONSENT_ROLE) == ("not asked",) * 6
+    workspace.add_consent(case.id, kind="filming", given=True, recorded_by="J. Okafor")
+    workspace.add_consent(case.id, kind="training", given=False)
+    workspace.add_consent(case.id, kind="shared-review", given=True)
+    workspace.withdraw_consent(case.id, kind="shared-review")
+    item = _case(browser)  # the list followed each change by itself
+    assert item.data(0, CONSENT_ROLE) == (
+        "given", "withdrawn", "not asked", "not asked", "not given", "not asked")
+    tip = item.toolTip(0)
+    assert "Filming: given on" in tip
+    assert "(recorded by J. Okafor)" in tip
+    assert "Shared review: withdrawn on" in tip
+    assert "Training: not given" in tip
+    assert "Supervision: not asked yet" in tip
+    spoken = str(item.data(0, Qt.ItemDataRole.AccessibleTextRole))
+    assert "given: filming" in spoken
+    assert "withdrawn: shared review" in spoken
+    assert item.data(0, RETENTION_ROLE) is None  # nothing filmed: no date yet
+
+    workspace.import_recording(case.id, path=small_video.path,
+                               filmed_on=date.today().isoformat())
+    assert _case(browser).data(0, RETENTION_ROLE) is None  # two months away
+    soon = (date.today() + timedelta(days=5)).isoformat()
+    workspace.privacy.set_retention_until(case.id, soon)
+    assert _case(browser).data(0, RETENTION_ROLE) == "soon"
+    workspace.privacy.set_retention_until(case.id, "2020-01-01")
+    item = _case(browser)
+    assert item.data(0, RETENTION_ROLE) == "due"
+    assert "was due to be deleted on 2020-01-01" in item.toolTip(0)
+    assert "Raw film: the raw film was due" in str(
+        item.data(0, Qt.ItemDataRole.AccessibleTextRole))
+
+
+def _colours(icon: QIcon, mode: QIcon.Mode = QIcon.Mode.Normal) -> dict[str, int]:
+    image = icon.pixmap(QSize(72, 40), mode).toImage()
+    seen: dict[str, int] = {}
+    for y in range(image.height()):
+        for x in range(image.width()):
+            colour = image.pixelColor(x, y)
+            if colour.alpha() == 255:
+                seen[colour.name()] = seen.get(colour.name(), 0) + 1
+    return seen
+
+
+def test_the_chips_differ_by_shape_and_follow_the_palette(qapp: QApplication) -> None:
+    text = qapp.palette().color(qapp.palette().ColorRole.Text).name()
+    given = _colours(QIcon(ConsentChipsIcon(["given"] * 6)))
+    asked = _colours(QIcon(ConsentChipsIcon(["not asked"] * 6)))
+    crossed = _colours(QIcon(ConsentChipsIcon(["withdrawn"] * 6)))
+    assert max(given, key=given.__getitem__) == text  # filled in the text colour
+    inked = [sum(n for c, n in seen.items() if c == text) for seen in (given, asked, crossed)]
+    assert inked[0] > inked[2] > inked[1] > 0  # filled > ring and stroke > dashed ring
+    selected = _colours(QIcon(ConsentChipsIcon(["given"] * 6)), QIcon.Mode.Selected)
+    on_highlight = qapp.palette().color(qapp.palette().ColorRole.HighlightedText).name()
+    assert on_highlight in selected or QColor(on_highlight) == QColor(text)

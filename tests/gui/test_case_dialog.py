@@ -14,8 +14,10 @@ from pytestqt.qtbot import QtBot
 
 from sample_clips.kinds import VideoTruth
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+from vigtool.domain.consent import SCOPES
 from vigtool.domain.records import Case
 from vigtool.gui.case_dialog import CaseDialog, open_case_dialog
+from vigtool.gui.consent_dialog import ConsentDialog
 from vigtool.gui.import_dialog import ImportDialog, filmed_date, suggested_cycle
 from vigtool.gui.main_window import MainWindow
 from vigtool.gui.new_workspace import FolderState, folder_state
@@ -107,6 +109,57 @@ def test_case_details_are_edited_and_undone(qtbot: QtBot, host: QWidget,
     assert (edited.helping_question, edited.pronoun) == (QUESTION, "they")
     workspace.undo()
     assert workspace.caseload.case(case.id) == case
+
+
+def test_new_case_records_the_consent_ticked(qtbot: QtBot, host: QWidget,
+                                             workspace: Workspace) -> None:
+    open_case_dialog(host, workspace)
+    dialog = _dialog(host)
+    assert list(dialog.consent_ticks) == list(SCOPES)
+    assert dialog.retention_own is None  # the service default until the case is filmed
+    _fill(qtbot, dialog, "FAM-08")
+    dialog.consent_ticks["filming"].setChecked(True)
+    dialog.consent_ticks["shared-review"].setChecked(True)
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    (case,) = workspace.caseload.cases()
+    state = workspace.privacy.consent_state(case.id)
+    assert [k for k, s in state.items() if s.granted] == ["filming", "shared-review"]
+    assert state["supervision"].status == "not asked"
+    assert case.retention_until is None  # the service default
+
+
+def test_case_details_set_the_retention_date_or_the_default(
+    qtbot: QtBot, host: QWidget, workspace: Workspace, small_video: VideoTruth
+) -> None:
+    case = workspace.caseload.add_case("FAM-09")
+    workspace.add_consent(case.id, kind="filming", given=True)
+    workspace.import_recording(case.id, path=small_video.path, filmed_on="2026-10-01")
+    open_case_dialog(host, workspace, case.id)
+    dialog = _dialog(host)
+    assert dialog.retention_default.isChecked()
+    assert "2 months after the last filming" in dialog.retention_default.text()
+    assert "1 Dec 2026" in dialog.retention_hint.text()
+    assert dialog.consent_summary.text().startswith("Given: filming.")
+    qtbot.mouseClick(dialog.consent_button, Qt.MouseButton.LeftButton)
+    consent = dialog.findChild(ConsentDialog)
+    assert consent is not None
+    assert consent.isVisible()
+    consent.record("keep-clips", given=True)
+    consent.reject()
+    assert "keep clips" in dialog.consent_summary.text()
+    dialog.retention_own.setChecked(True)
+    dialog.retention_date.setDate(QDate(2027, 3, 31))
+    qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
+    assert workspace.caseload.case(case.id).retention_until == "2027-03-31"
+    assert workspace.privacy.retention(case.id).explicit
+
+    again = open_case_dialog(host, workspace, case.id)
+    assert again.retention_own.isChecked()
+    assert again.retention_date.date() == QDate(2027, 3, 31)
+    again.retention_default.setChecked(True)
+    qtbot.mouseClick(again.save_button, Qt.MouseButton.LeftButton)
+    assert workspace.caseload.case(case.id).retention_until is None
+    assert workspace.privacy.retention(case.id).until == "2026-12-01"
 
 
 def test_import_dialog_starts_a_case_when_there_is_none(
@@ -220,7 +273,10 @@ def test_new_workspace_switches_to_the_chosen_folder(
                         staticmethod(lambda *args, **kwargs: str(chosen)))
     win.actions_by_id["app.new_workspace"].trigger()
     assert win.switch_to == chosen
-    assert not win.isVisible()  # run_gui then opens the new workspace
+    assert not win.isVisible()  # run_gui then shows the new workspace, opened already
+    assert win.next_workspace is not None
+    assert win.next_workspace.root == chosen
+    win.next_workspace.close()
     ws.close()
 
 

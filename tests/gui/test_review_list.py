@@ -45,6 +45,7 @@ class Cycle:
 def _cycle(ws: Workspace, video: VideoTruth, other: VideoTruth) -> Cycle:
     case = ws.add_case("FAM-01", child_name="Maya", pronoun="she")
     ws.add_consent(case.id, kind="filming", given=True)
+    ws.add_consent(case.id, kind="shared-review", given=True)
     first = ws.import_recording(case.id, cycle=1, path=video.path)
     second = ws.import_recording(case.id, cycle=1, path=other.path)
     smile = ws.add_moment(first.id, start_frame=5, end_frame=20, title="Shared smile",

@@ -57,6 +57,7 @@ def main_window(qtbot: QtBot, tmp_path: Path,
     ws = Workspace.open(tmp_path / "ws")
     case = ws.add_case("FAM-01")
     ws.add_consent(case.id, kind="filming", given=True)
+    ws.add_consent(case.id, kind="shared-review", given=True)
     rec = ws.import_recording(case.id, path=small_video.path)
     chosen = [ws.add_moment(rec.id, start_frame=s, end_frame=s + 4, title=f"Clip at {s}",
                             selected_for_review=True).id for s in (5, 20, 40)]

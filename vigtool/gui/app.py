@@ -1,14 +1,20 @@
 """Start the desktop app: settings, theme, workspace, window, and a clean exit.
 
 ``run_gui`` returns the process exit code. Everything libvlc owns is released
-before Python shuts down (it can crash otherwise).
+before Python shuts down (it can crash otherwise). A workspace another
+program has open is offered read-only (``workspace_opening``); an edit
+refused there (or any one-line vigtool error escaping a view) is shown in the
+window's status bar rather than as a traceback.
 """
 
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
+from types import TracebackType
 
 from PySide6.QtCore import QSettings, Qt, QTimer
 from PySide6.QtGui import QGuiApplication
@@ -17,7 +23,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from vigtool import __version__
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
 from vigtool.domain.records import RecordingStatus
-from vigtool.errors import VigtoolError
+from vigtool.errors import ConsentMissing, VigtoolError
 from vigtool.gui import startup_probe
 from vigtool.gui.main_window import MainWindow
 from vigtool.gui.settings import (
@@ -29,7 +35,9 @@ from vigtool.gui.settings import (
 )
 from vigtool.gui.theme import apply_theme, saved_theme
 from vigtool.gui.vlc_player import load_vlc
+from vigtool.gui.workspace_opening import open_workspace
 from vigtool.workspace import Workspace
+from vigtool.workspace.lock import set_program
 
 
 def run_gui(
@@ -50,28 +58,55 @@ def run_gui(
     app.setApplicationVersion(__version__)
     settings = QSettings()
     apply_theme(app, saved_theme(settings))
+    set_program("the vigtool app")
     vlc, problem = load_vlc()
-    folder: Path | None = workspace or last_workspace(settings)
+    try:
+        ws: Workspace | None = open_workspace(workspace or last_workspace(settings))
+    except VigtoolError as exc:
+        QMessageBox.critical(None, "vigtool", str(exc))
+        return 2
     code = 0
-    while folder is not None:
-        try:
-            ws = Workspace.open(folder)
-        except VigtoolError as exc:
-            QMessageBox.critical(None, "vigtool", str(exc))
-            return 2
-        remember_workspace(settings, folder)
-        window = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), vlc, problem, settings)
-        window.recordingOpened.connect(partial(settings.setValue, last_recording_key(folder)))
-        startup_probe.install(window.surface)
-        window.show()
-        _open_first(window, ws, settings, folder, video, recording_id)
-        video = recording_id = None
-        if quit_after_ms is not None:
-            QTimer.singleShot(quit_after_ms, window.close)
-        code = app.exec()
-        ws.close()
-        folder = window.switch_to
+    shown: list[MainWindow] = []
+    with _errors_in_status_bar(lambda: shown[-1] if shown else None):
+        while ws is not None:
+            folder = ws.root
+            remember_workspace(settings, folder)
+            window = MainWindow(ws, builtin_codebook(DEFAULT_CODEBOOK_ID), vlc, problem,
+                                settings)
+            shown[:] = [window]
+            window.recordingOpened.connect(
+                partial(settings.setValue, last_recording_key(folder)))
+            startup_probe.install(window.surface)
+            window.show()
+            _open_first(window, ws, settings, folder, video, recording_id)
+            video = recording_id = None
+            if quit_after_ms is not None:
+                QTimer.singleShot(quit_after_ms, window.close)
+            code = app.exec()
+            ws.close()
+            ws = window.next_workspace
     return int(code)
+
+
+@contextmanager
+def _errors_in_status_bar(window: Callable[[], MainWindow | None]) -> Iterator[None]:
+    """While the app runs, a VigtoolError no view caught (an edit refused in a read-only
+    workspace, say) is its one line in the status bar, not a traceback on stderr."""
+    previous = sys.excepthook
+
+    def hook(kind: type[BaseException], exc: BaseException, tb: TracebackType | None) -> None:
+        shown = window()
+        if isinstance(exc, VigtoolError) and shown is not None:
+            text = " ".join(str(exc).split())
+            shown.say(text[:1].upper() + text[1:])
+            return
+        previous(kind, exc, tb)
+
+    sys.excepthook = hook
+    try:
+        yield
+    finally:
+        sys.excepthook = previous
 
 
 def _open_first(
@@ -105,8 +140,18 @@ def run_review(workspace: Path, case_code: str, cycle: int | None) -> int:
     app.setApplicationName(APPLICATION)
     settings = QSettings()
     apply_theme(app, saved_theme(settings))
-    with Workspace.open(workspace) as ws:
+    from vigtool.gui.review_window import review_refusal
+
+    set_program("the vigtool app")
+    ws = open_workspace(workspace)
+    if ws is None:
+        return 0
+    with ws:
         case = ws.caseload.case_by_code(case_code)
+        refusal = review_refusal(ws, case.id)
+        if refusal is not None:
+            QMessageBox.information(None, "Shared Review", refusal[:1].upper() + refusal[1:])
+            raise ConsentMissing(refusal)
         chosen = cycle if cycle is not None else latest_cycle(ws, case.id)
         vlc, _problem = load_vlc()
         window = ReviewWindow(ws, case.id, chosen, vlc)

@@ -4,7 +4,11 @@ An empty workspace says what to do first (a case, then its film), with a
 button for each; a case with no film yet says how to import one. A case's
 details open with a double-click or from its menu. A recording whose file
 has gone is shown as missing, with "Locate..." to point vigtool at it again
-(matched by content, so the wrong file is refused). GUI thread only.
+(matched by content, so the wrong file is refused). Each case shows its
+consent at a glance (a chip per scope, ``case_marks``) and a badge when its
+raw film is due to be deleted soon, is overdue, or has been purged; a
+purged recording stays listed, with its moments, but shows no picture of the
+film. GUI thread only.
 """
 
 from __future__ import annotations
@@ -25,11 +29,22 @@ from PySide6.QtWidgets import (
 from vigtool.domain.records import Case, Recording, RecordingStatus
 from vigtool.gui.bridge import WorkspaceBridge
 from vigtool.gui.case_dialog import open_case_dialog
+from vigtool.gui.case_marks import (
+    BADGE_WORDS,
+    BadgeDelegate,
+    consent_icon,
+    consent_lines,
+    consent_sentence,
+    retention_words,
+)
+from vigtool.gui.consent_dialog import open_consent_dialog
 from vigtool.workspace import Changes, Workspace
 
 _RECORDING_ROLE = Qt.ItemDataRole.UserRole + 1
 _CASE_ROLE = Qt.ItemDataRole.UserRole + 2
 _IMPORT_ROLE = Qt.ItemDataRole.UserRole + 3  # "No film yet": activating it imports one
+CONSENT_ROLE = Qt.ItemDataRole.UserRole + 4  # a case's consent: each scope's status
+RETENTION_ROLE = Qt.ItemDataRole.UserRole + 5  # a case's retention status ("due", "soon"...)
 THUMB_SIZE = (72, 40)
 
 START_CASE = ("A case is one family. Give it a code name (never the family's real name) "
@@ -58,17 +73,21 @@ class WorkspaceBrowser(QWidget):
     recordingActivated = Signal(int)
     locateRequested = Signal(int)
     importRequested = Signal(object)  # the case to import into, or None to ask
+    purgeRequested = Signal(int)  # the case whose raw film to delete
 
     def __init__(self, bridge: WorkspaceBridge, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("workspaceBrowser")
         self._bridge = bridge
         self._icons: dict[int, QIcon] = {}
+        self._purged: set[int] = set()
         self._current: int | None = None
+        self._read_only = bridge.workspace.read_only
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
         self.tree.setIconSize(QPixmap(*THUMB_SIZE).size())
         self.tree.setIndentation(14)
+        self.tree.setItemDelegate(BadgeDelegate(RETENTION_ROLE, self.tree))
         self.tree.setExpandsOnDoubleClick(False)
         self.tree.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.tree.itemActivated.connect(self._activated)
@@ -95,6 +114,9 @@ class WorkspaceBrowser(QWidget):
         layout.addWidget(self.tree, 1)
         layout.addWidget(self.button_row)
         bridge.changed.connect(self._on_changed)
+        for button in (self.new_case_button, self.import_button, self.start_case_button,
+                       self.start_import_button):
+            button.setEnabled(not self._read_only)
         self.refresh()
 
     def _build_empty_state(self) -> QWidget:
@@ -134,6 +156,15 @@ class WorkspaceBrowser(QWidget):
         open_case_dialog(self.window(), self._bridge.workspace, case_id,
                          then=self._select_case)
 
+    def edit_consent(self, case_id: int) -> None:
+        open_consent_dialog(self.window(), self._bridge.workspace, case_id)
+
+    def selected_case_id(self) -> int | None:
+        """The case of the item selected in the list (a case, cycle or recording), if any."""
+        item = self.tree.currentItem()
+        case_id = item.data(0, _CASE_ROLE) if item is not None else None
+        return int(case_id) if case_id is not None else None
+
     def _select_case(self, case: Case) -> None:
         self.refresh()
         item = self._find_case(case.id)
@@ -144,7 +175,7 @@ class WorkspaceBrowser(QWidget):
     # -- the list ------------------------------------------------------------------------
 
     def _on_changed(self, changes: Changes) -> None:
-        if changes.touches("recordings") or changes.touches("cases"):
+        if any(changes.touches(t) for t in ("recordings", "cases", "consents")):
             self.refresh()
 
     def set_current(self, recording_id: int | None) -> None:
@@ -152,6 +183,8 @@ class WorkspaceBrowser(QWidget):
         self.refresh()
 
     def set_thumbnail(self, recording_id: int, image: QImage) -> None:
+        if recording_id in self._purged:
+            return  # no picture of a film that is gone
         self._icons[recording_id] = QIcon(QPixmap.fromImage(image))
         item = self._find(recording_id)
         if item is not None:
@@ -162,17 +195,14 @@ class WorkspaceBrowser(QWidget):
 
     def refresh(self) -> None:
         ws = self._bridge.workspace
+        selected = self.selected_case_id()
         self.tree.clear()
         cases = ws.caseload.cases()
         self.empty_state.setVisible(not cases)
         self.tree.setVisible(bool(cases))
         self.button_row.setVisible(bool(cases))
         for case in cases:
-            case_item = QTreeWidgetItem([case.code])
-            case_item.setData(0, _CASE_ROLE, case.id)
-            case_item.setToolTip(0, (f"“{case.helping_question}”" if case.helping_question
-                                     else "No helping question yet")
-                                 + "\nDouble-click for the case's details")
+            case_item = self._case_item(case)
             font = case_item.font(0)
             font.setBold(True)
             case_item.setFont(0, font)
@@ -189,6 +219,31 @@ class WorkspaceBrowser(QWidget):
                 for rec in by_cycle[cycle]:
                     cycle_item.addChild(self._recording_item(rec))
         self.tree.expandAll()
+        again = self._find_case(selected) if selected is not None else None
+        if again is not None and self.tree.currentItem() is None:
+            self.tree.setCurrentItem(again)
+
+    def _case_item(self, case: Case) -> QTreeWidgetItem:
+        """A case's row: its code, its consent chips, and a badge for its retention."""
+        privacy = self._bridge.workspace.privacy
+        states = privacy.consent_state(case.id)
+        retention = privacy.retention(case.id)
+        item = QTreeWidgetItem([case.code])
+        item.setData(0, _CASE_ROLE, case.id)
+        item.setData(0, CONSENT_ROLE, tuple(s.status for s in states.values()))
+        item.setIcon(0, consent_icon(states))
+        badge = retention.status if retention.status in BADGE_WORDS else None
+        item.setData(0, RETENTION_ROLE, badge)
+        question = (f"“{case.helping_question}”" if case.helping_question
+                    else "No helping question yet")
+        film = retention_words(retention)
+        item.setToolTip(0, "\n".join([question, "", "Consent:", *(f"  {line}" for line in
+                                       consent_lines(states)), "", film[:1].upper() + film[1:],
+                                       "", "Double-click for the case's details"]))
+        said = f" Raw film: {film}." if badge else ""
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
+                     f"Case {case.code}. {consent_sentence(states)}{said}")
+        return item
 
     def _no_film_item(self, case_id: int) -> QTreeWidgetItem:
         item = QTreeWidgetItem([NO_FILM_YET])
@@ -205,16 +260,25 @@ class WorkspaceBrowser(QWidget):
         if rec.status is RecordingStatus.MISSING:
             label += " · missing"
         elif rec.status is RecordingStatus.PURGED:
-            label += " · deleted by consent"
+            label += " · raw film deleted"
         item = QTreeWidgetItem([label])
         item.setData(0, _RECORDING_ROLE, rec.id)
         item.setData(0, _CASE_ROLE, rec.case_id)
         item.setToolTip(0, f"{rec.original_name}: {rec.frame_count} frames, {rec.fps:g} fps"
                            f"{' (variable)' if rec.vfr else ''}"
                            f"{', with sound' if rec.has_audio else ', silent'}")
-        if rec.status is not RecordingStatus.PRESENT:
+        if rec.status is RecordingStatus.MISSING:
             item.setForeground(0, QColor(180, 60, 40))
-        if rec.id in self._icons:
+        if rec.status is RecordingStatus.PURGED:
+            self._purged.add(rec.id)
+            self._icons.pop(rec.id, None)
+            font = item.font(0)
+            font.setItalic(True)
+            item.setFont(0, font)
+            item.setToolTip(0, f"{rec.original_name}: the raw film was deleted on "
+                               f"{(rec.purged_at or '')[:10]}; its moments and the parent's "
+                               "words are kept")
+        elif rec.id in self._icons:
             item.setIcon(0, self._icons[rec.id])
         if rec.id == self._current:
             font = item.font(0)
@@ -256,7 +320,7 @@ class WorkspaceBrowser(QWidget):
         rec = self._bridge.workspace.library.recording(int(recording_id))
         if rec.status is RecordingStatus.MISSING:
             self.locateRequested.emit(rec.id)
-        elif rec.status is RecordingStatus.PRESENT:
+        else:  # present, or purged: its moments without the film
             self.recordingActivated.emit(rec.id)
 
     def _double_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
@@ -280,9 +344,16 @@ class WorkspaceBrowser(QWidget):
         if case_id is not None:
             case_id = int(case_id)
             menu.addAction("Case Details...", lambda: self.edit_case(case_id))
+            menu.addAction("Consent...", lambda: self.edit_consent(case_id))
             menu.addAction("Import Video into This Case...",
                            lambda: self.importRequested.emit(case_id))
+            menu.addSeparator()
+            menu.addAction("Delete Raw Film...", lambda: self.purgeRequested.emit(case_id))
             menu.addSeparator()
         menu.addAction("New Case...", self.new_case)
         if case_id is None:
             menu.addAction("Import Video...", lambda: self.importRequested.emit(None))
+        if self._read_only:
+            for action in menu.actions():
+                if action.text() not in ("Open", "Case Details...", "Consent..."):
+                    action.setEnabled(False)

@@ -2,7 +2,10 @@
 
 A base of ``MainWindow``, kept apart so the window module stays about
 composition. Slow work (import, relink, export) runs in background jobs with
-progress; results come back on the GUI thread. GUI thread only.
+progress; results come back on the GUI thread. Film comes in only with the
+family's consent to filming: without it the import asks first. Another
+workspace is opened (asking what to do if another program has it) before
+this window closes, so a refusal leaves the window as it was. GUI thread only.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ from PySide6.QtCore import QSettings
 from PySide6.QtGui import QDragEnterEvent, QDropEvent
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMenu
 
+from vigtool.errors import VigtoolError
+from vigtool.gui.consent_dialog import ask_filming_consent
 from vigtool.gui.import_dialog import (
     UNFILED,
     VIDEO_FILTER,
@@ -25,6 +30,7 @@ from vigtool.gui.media_jobs import MediaJobs
 from vigtool.gui.new_workspace import choose_new_workspace
 from vigtool.gui.settings import recent_workspaces
 from vigtool.gui.workers import Job, run_with_progress
+from vigtool.gui.workspace_opening import open_workspace
 from vigtool.workspace import DuplicateRecording, Workspace
 
 
@@ -37,6 +43,7 @@ class FileCommands(QMainWindow):
     recent_menu: QMenu
     recording_id: int | None
     switch_to: Path | None
+    next_workspace: Workspace | None = None  # opened by the switcher, for run_gui to show
     _jobs: list[Job]
 
     def open_recording(self, recording_id: int) -> None:
@@ -62,6 +69,14 @@ class FileCommands(QMainWindow):
             self._import(path, unasked_import(self.workspace, case_code, cycle))
 
     def _import(self, path: Path, choice: ImportChoice) -> None:
+        """Import once the family's consent to filming is on record (asking if not)."""
+        if not self.workspace.privacy.has_consent(choice.case_id, "filming"):
+            ask_filming_consent(self, self.workspace, choice.case_id,
+                                lambda: self._start_import(path, choice), self.say)
+            return
+        self._start_import(path, choice)
+
+    def _start_import(self, path: Path, choice: ImportChoice) -> None:
         ws = self.workspace
 
         def task(progress, cancel):
@@ -122,10 +137,23 @@ class FileCommands(QMainWindow):
             self._switch_workspace(str(folder))
 
     def _switch_workspace(self, folder: str) -> None:
-        """Close this window and reopen on another workspace (all work is already saved)."""
-        if Path(folder).resolve() == self.workspace.root.resolve():
+        """Open another workspace, then close this window for it (all work is already
+        saved). The same folder opened read-only is opened again for writing."""
+        here = self.workspace.root.resolve()
+        if Path(folder).resolve() == here and not self.workspace.read_only:
             return
-        self.switch_to = Path(folder)
+        try:
+            ws = open_workspace(Path(folder), self)
+        except VigtoolError as exc:
+            self.say(str(exc)[:1].upper() + str(exc)[1:])
+            return
+        if ws is None:
+            return
+        if ws.root.resolve() == here and ws.read_only:  # still busy: nothing changes
+            ws.close()
+            return
+        self.next_workspace = ws
+        self.switch_to = ws.root
         self.close()
 
     def _fill_recent(self) -> None:

@@ -22,14 +22,17 @@ from PySide6.QtWidgets import (
 )
 
 from vigtool.codebook import Codebook
+from vigtool.domain.records import RecordingStatus
 from vigtool.errors import VigtoolError
 from vigtool.gui.bridge import WorkspaceBridge
 from vigtool.gui.browser import WorkspaceBrowser, next_step
 from vigtool.gui.file_commands import FileCommands
+from vigtool.gui.governance_commands import GovernanceCommands
 from vigtool.gui.inspector import InspectorPanel
 from vigtool.gui.media_jobs import MediaJobs
 from vigtool.gui.menus import fill_menu_bar, make_actions
 from vigtool.gui.player_controller import VOLUME_STEP, PlayerController
+from vigtool.gui.retention_banner import RetentionBanner
 from vigtool.gui.review_list import ReviewList
 from vigtool.gui.shortcuts import ShortcutsDialog
 from vigtool.gui.still_pictures import StillPictures
@@ -45,7 +48,7 @@ from vigtool.workspace import Changes, Workspace
 _MESSAGE_MS = 6000
 
 
-class MainWindow(FileCommands):
+class MainWindow(FileCommands, GovernanceCommands):
     recordingOpened = Signal(int)
 
     def __init__(
@@ -87,6 +90,7 @@ class MainWindow(FileCommands):
         self.banner.setWordWrap(True)
         self.banner.setToolTip(vlc_problem)
         self.banner.setVisible(vlc is None)
+        self.retention_banner = RetentionBanner(self.bridge)  # warns at start-up
 
         self._build_layout()
         self.actions_by_id = self._build_actions()
@@ -105,6 +109,7 @@ class MainWindow(FileCommands):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        column.addWidget(self.retention_banner)
         column.addWidget(self.surface, 1)
         column.addWidget(self.transport)
         self.top = QSplitter(Qt.Orientation.Horizontal)
@@ -188,6 +193,7 @@ class MainWindow(FileCommands):
             "app.quit": self.close,
         }
         actions = make_actions(self, handlers, self.codebook, self.tagger.toggle_code_key)
+        actions.update(self.governance_actions())
         for sound in ("player.volume_up", "player.volume_down", "player.mute"):
             actions[sound].setEnabled(self.player.has_sound)  # no VLC, no sound
         return actions
@@ -224,11 +230,14 @@ class MainWindow(FileCommands):
         self.media_jobs.waveformReady.connect(self._waveform_ready)
         self.media_jobs.posterReady.connect(self.browser.set_thumbnail)
         self.media_jobs.load_posters([r.id for r in self.workspace.library.recordings()])
+        self.connect_governance()
 
     # -- opening recordings ----------------------------------------------------------------
 
     def open_recording(self, recording_id: int) -> None:
         try:
+            if self.show_if_purged(recording_id):  # its moments, without the film
+                return
             recording = self.workspace.library.recording(recording_id)
             index = self.workspace.library.frame_index(recording_id)
         except VigtoolError as exc:
@@ -378,6 +387,8 @@ class MainWindow(FileCommands):
             return
         self.player.pause()
         recording = self.workspace.library.recording(self.recording_id)
+        if not self.review_allowed(recording.case_id):
+            return
         open_now = self._review
         if isinstance(open_now, ReviewWindow):  # one review at a time: show it (at that clip)
             if open_now.shows(recording.case_id, recording.cycle):
@@ -409,8 +420,9 @@ class MainWindow(FileCommands):
         if self.recording_id is not None:
             rec = self.workspace.library.recording(self.recording_id)
             case = self.workspace.caseload.case(rec.case_id)
-            title = f"{rec.original_name} · {case.code} cycle {rec.cycle} · vigtool"
-        self.setWindowTitle(title)
+            gone = " (raw film deleted)" if rec.status is RecordingStatus.PURGED else ""
+            title = f"{rec.original_name}{gone} · {case.code} cycle {rec.cycle} · vigtool"
+        self.setWindowTitle(title + (" (read-only)" if self.workspace.read_only else ""))
 
     # -- state and shutdown ---------------------------------------------------------------------
 

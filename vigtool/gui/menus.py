@@ -17,8 +17,9 @@ from vigtool.gui.keymap import BINDINGS
 MENUS: dict[str, list[str | None]] = {
     "File": ["app.new_case", "app.open_video", None, "app.new_workspace",
              "app.open_workspace", None, "app.review", "app.review_list",
-             "app.export", None, "app.quit"],
+             "app.export", None, "app.retention", "app.audit_log", None, "app.quit"],
     "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
+    "Case": ["app.new_case", "case.details", "case.consent", None, "case.purge"],
     "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
              "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",
              "player.next_second", "player.prev_second", "player.start", "player.end",
@@ -31,7 +32,8 @@ MENUS: dict[str, list[str | None]] = {
     "View": ["timeline.zoom_in", "timeline.zoom_out", "timeline.zoom_fit", None],
     "Help": ["app.shortcuts"],
 }
-"""Each menu's actions by id, in order; None is a separator."""
+"""Each menu's actions by id, in order; None is a separator. Ids are keymap bindings, or
+the governance actions (``governance_commands.GOVERNANCE_ACTIONS``), which have no keys."""
 
 
 def make_actions(

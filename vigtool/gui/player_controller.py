@@ -98,10 +98,15 @@ class PlayerController(QObject):
         self._fetcher.request(0)
         self.frameChanged.emit(0)
 
-    def close_media(self) -> None:
+    def close_media(self, *, unload: bool = False) -> None:
+        """Stop showing the film; ``unload`` also makes VLC let go of the file (before
+        it is deleted), which pausing does not."""
         self._set_playing(False)
         if self._vlc_player is not None:
-            self._vlc_player.pause()
+            if unload:
+                self._vlc_player.unload()
+            else:
+                self._vlc_player.pause()
         if self._fetcher is not None:
             self._fetcher.frameReady.disconnect(self._on_exact_frame)
             self._fetcher.failed.disconnect(self.problem)

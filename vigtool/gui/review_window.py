@@ -27,7 +27,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QStackedWidget, QVBoxLayout, QWidget
 
-from vigtool.errors import VigtoolError
+from vigtool.errors import ConsentMissing, VigtoolError
 from vigtool.gui.player_controller import PlayerController
 from vigtool.gui.review_closing import ReviewClosing
 from vigtool.gui.review_gallery import ReviewGallery
@@ -47,6 +47,16 @@ NOTHING_CHOSEN = ("No clips have been chosen for this review yet.\n\n"
                   "write down what the parent says on the right: it is saved.")
 CLOSING_HINT = "Ask what they will take away from today, and write it down in their words."
 GALLERY_HINT = "Ask what they notice in each picture, and write it down in their words."
+
+
+def review_refusal(workspace: Workspace, case_id: int) -> str | None:
+    """Why the shared review cannot open for the case (one line), or None when the family
+    consented to it: the review shows their film to them, so it needs that consent."""
+    try:
+        workspace.privacy.require_consent(case_id, "shared-review", "open the shared review")
+    except ConsentMissing as exc:
+        return str(exc)
+    return None
 
 
 def review_stylesheet() -> str:

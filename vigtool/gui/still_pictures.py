@@ -40,6 +40,7 @@ class _Worker(QObject):
         self._lock = threading.Lock()
         self._wanted: list[_Key] = []
         self._readers: OrderedDict[int, FrameReader] = OrderedDict()
+        self._using = threading.Lock()  # held while a reader is used or closed
 
     def want(self, key: _Key) -> None:  # any thread
         with self._lock:
@@ -60,8 +61,8 @@ class _Worker(QObject):
 
     def _picture(self, recording_id: int, frame: int, height: int) -> QImage | None:
         try:
-            reader = self._reader(recording_id)
-            rgb = reader.frame(frame)
+            with self._using:
+                rgb = self._reader(recording_id).frame(frame)
         except (VigtoolError, OSError):  # missing or purged footage: no picture, no error
             return None
         width = max(1, round(rgb.shape[1] * height / rgb.shape[0]))
@@ -78,6 +79,14 @@ class _Worker(QObject):
             _, oldest = self._readers.popitem(last=False)
             oldest.close()
         return reader
+
+    def forget(self, recording_ids: set[int]) -> None:  # any thread
+        """Close the readers on these recordings (their film is about to be deleted)."""
+        with self._lock:
+            self._wanted = [k for k in self._wanted if k[0] not in recording_ids]
+        with self._using:
+            for recording_id in recording_ids & set(self._readers):
+                self._readers.pop(recording_id).close()
 
     def stop(self) -> None:  # any thread: drop what is still wanted
         with self._lock:
@@ -105,6 +114,12 @@ class StillPictures(QObject):
         self._kick.connect(self._worker.work)
         self._worker.ready.connect(self._arrived)
         self._closed = False  # the thread starts with the first picture asked for
+
+    def forget(self, recording_ids: set[int]) -> None:
+        """Let go of these recordings' films: open readers closed, pictures dropped."""
+        for key in [k for k in self._cache if k[0] in recording_ids]:
+            del self._cache[key]
+        self._worker.forget(recording_ids)
 
     def picture(self, recording_id: int, frame: int, height: int) -> QImage | None:
         """The picture if it is ready; otherwise None, and ``ready`` follows when it is."""

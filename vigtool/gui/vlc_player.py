@@ -170,6 +170,10 @@ class VlcPlayer(QObject):
     def pause(self) -> None:
         self._player.set_pause(1)
 
+    def unload(self) -> None:
+        """Stop playback so VLC closes the film file (pausing keeps it open)."""
+        self._player.stop()
+
     @property
     def is_playing(self) -> bool:
         return bool(self._player.is_playing())
