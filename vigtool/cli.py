@@ -16,13 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from vigtool import __version__, cli_exports, cli_privacy
+from vigtool import __version__, cli_agreement, cli_exports, cli_privacy
 from vigtool.cli_args import (
     cycle_number,
     frame_number,
     not_text,
     one_line,
     output_path,
+    require_workspace,
 )
 from vigtool.errors import VigtoolError
 from vigtool.jobs import Progress, no_progress
@@ -36,7 +37,7 @@ EXIT_CANCELLED = 130
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> NoReturn:
-        self.exit(EXIT_BAD_INPUT, f"error: {message} (see '{self.prog} --help')\n")
+        self.exit(EXIT_BAD_INPUT, f"error: {one_line(message)} (see '{self.prog} --help')\n")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -61,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     cli_exports.add_parsers(sub)
     cli_privacy.add_parsers(sub)
+    cli_agreement.add_parsers(sub)
 
     p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
     p.add_argument("video", type=Path, nargs="?", help="a video to open (imported if new)")
@@ -133,6 +135,8 @@ def _run(args: argparse.Namespace) -> int:
         return cli_privacy.run_purge(args, terminal_progress("keeping clips"))
     if args.command == "audit":
         return cli_privacy.run_audit(args)
+    if args.command == "agreement":
+        return cli_agreement.run_agreement(args)
     if args.command == "review":
         return _review(args.workspace, args.case, args.cycle)
     if args.command == "gui":
@@ -185,8 +189,7 @@ def _demo(workspace: Path | None, *, gui: bool) -> int:
 def _review(workspace: Path, case_code: str, cycle: int | None) -> int:
     from vigtool.workspace import Workspace
 
-    if not (workspace / "workspace.db").is_file():
-        raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
+    require_workspace(workspace)
     with Workspace.open(workspace) as ws:  # a clear error before any window opens
         case = ws.caseload.case_by_code(case_code)
         ws.privacy.require_consent(case.id, "shared-review", "open the shared review")

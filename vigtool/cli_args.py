@@ -7,6 +7,8 @@ import re
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from vigtool.errors import VigtoolError
+
 MAX_FRAME = 10**15  # far past any film: the film itself then says its own range
 MAX_CYCLE = 999
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]+")
@@ -16,13 +18,14 @@ MAX_LINE = 400
 
 def _whole_number(name: str, low: int, high: int) -> Callable[[str], int]:
     def parse(text: str) -> int:
+        shown = text if len(text) <= 20 else f"{text[:17]}..."
         try:
             value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{name} is a whole number, not {text[:20]!r}"
-                                             ) from None
+        except ValueError:  # also for thousands of digits (Python's int() limit)
+            raise argparse.ArgumentTypeError(f"{name} is a whole number from {low:,} to "
+                                             f"{high:,}, not {shown!r}") from None
         if not low <= value <= high:
-            raise argparse.ArgumentTypeError(f"{name} is from {low} to {high:,}")
+            raise argparse.ArgumentTypeError(f"{name} is from {low:,} to {high:,}")
         return value
 
     parse.__name__ = name.replace(" ", "_")
@@ -31,6 +34,16 @@ def _whole_number(name: str, low: int, high: int) -> Callable[[str], int]:
 
 frame_number = _whole_number("a frame number", -MAX_FRAME, MAX_FRAME)
 cycle_number = _whole_number("a cycle number", 1, MAX_CYCLE)
+months = _whole_number("a number of months", 1, 120)
+
+
+def require_workspace(folder: Path) -> Path:
+    """``folder`` if it holds a workspace (a non-empty workspace.db); else one line."""
+    db = folder / "workspace.db"
+    if not db.is_file() or db.stat().st_size == 0:
+        raise VigtoolError(f"{folder} is not a vigtool workspace (no workspace.db); "
+                           "open or make one with the app first")
+    return folder
 
 
 def one_line(text: str) -> str:

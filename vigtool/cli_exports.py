@@ -16,7 +16,7 @@ import re
 import sys
 from pathlib import Path
 
-from vigtool.cli_args import cycle_number, frame_number, output_path
+from vigtool.cli_args import cycle_number, frame_number, output_path, require_workspace
 from vigtool.errors import VigtoolError
 from vigtool.exports.audience import (
     AUDIENCES,
@@ -115,8 +115,7 @@ def run_cut(args: argparse.Namespace, progress) -> int:  # type: ignore[no-untyp
 
 
 def _open(workspace: Path) -> Workspace:
-    if not (workspace / "workspace.db").is_file():
-        raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
+    require_workspace(workspace)
     return Workspace.open(workspace, wait=3.0)  # a moment for another program to close it
 
 

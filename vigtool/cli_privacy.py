@@ -12,7 +12,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from vigtool.cli_args import one_line, output_path
+from vigtool.cli_args import months, one_line, output_path, require_workspace
 from vigtool.domain.consent import SCOPES, SHORT_LABELS
 from vigtool.errors import VigtoolError
 from vigtool.jobs import Progress
@@ -47,7 +47,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     group.add_argument("--until", metavar="DATE", help="the case's date (2027-01-31)")
     group.add_argument("--default", action="store_true",
                        help="the case follows the service's default period again")
-    p.add_argument("--months", type=int, metavar="N",
+    p.add_argument("--months", type=months, metavar="N",
                    help="the service's default: months after the last filming (1-120)")
 
     p = sub.add_parser("purge", help="delete a case's raw film and everything made from it "
@@ -64,8 +64,7 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
 
 
 def _open(workspace: Path, *, read_only: bool = False) -> Workspace:
-    if not (workspace / "workspace.db").is_file():
-        raise VigtoolError(f"{workspace} is not a vigtool workspace (no workspace.db)")
+    require_workspace(workspace)
     if read_only and not needs_migration(workspace / DB_NAME):
         return Workspace.open(workspace, read_only=True)
     return Workspace.open(workspace, wait=WRITER_WAIT_S)

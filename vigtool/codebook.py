@@ -5,7 +5,9 @@ A codebook is JSON checked in two steps: first against
 error rather than silently ignored), then against the rules JSON Schema cannot
 say: group ids, code ids and keys are unique and every code names a group.
 Every failure is a ``CodebookError`` whose message is one line naming the file
-and the JSON path, e.g. ``at codes[2].colour``.
+and the JSON path, e.g. ``at codes[2].colour``. Only a regular file of at most
+``MAX_CODEBOOK_BYTES`` is read (a named pipe would wait for ever; a codebook is
+a few kilobytes, so a bigger file is the wrong one).
 
 The records are frozen and hold tuples, so one loaded codebook can be shared
 by every view and worker thread without copying. No Qt here.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -31,6 +34,8 @@ from vigtool.resources import schema_file
 DEFAULT_CODEBOOK_ID = "vig-principles"
 SCHEMA_NAME = "codebook.schema.json"
 BUILTIN_FOLDER = "codebooks"
+MAX_CODEBOOK_BYTES = 1024 * 1024
+_MAX_DIGITS = 30  # a version number; a longer number is a broken file
 
 # fullmatch() rather than the schema's ^...$: Python's "$" also matches before
 # a final newline, so "guiding\n" would pass the schema pattern.
@@ -149,10 +154,19 @@ def load_codebook(path: Path) -> Codebook:
     name = path.name or str(path)
     with file_errors(f"the codebook {name}", "read", error=CodebookError):
         try:
-            # utf-8-sig: Windows Notepad may save UTF-8 with a byte-order mark.
-            text = path.read_text(encoding="utf-8-sig")
+            info = path.stat()
         except FileNotFoundError:
             raise _error(f"codebook {name} was not found (looked for {path})") from None
+        if stat.S_ISDIR(info.st_mode):
+            raise _error(f"codebook {name} is a folder, not a file")
+        if not stat.S_ISREG(info.st_mode):
+            raise _error(f"codebook {name} is not a regular file (it is a pipe or a device)")
+        if info.st_size > MAX_CODEBOOK_BYTES:
+            raise _error(f"codebook {name} is too big to be a codebook "
+                         f"({info.st_size / 1024 / 1024:.1f} MB; one is a few kilobytes)")
+        try:
+            # utf-8-sig: Windows Notepad may save UTF-8 with a byte-order mark.
+            text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as err:
             raise _error(
                 f"codebook {name} is not UTF-8 text (byte {err.start} cannot be read)"
@@ -238,6 +252,7 @@ def _codebook_from_text(text: str, source: str) -> Codebook:
             text,
             object_pairs_hook=_object_without_duplicates,
             parse_constant=_reject_constant,
+            parse_int=_whole_number,
         )
     except json.JSONDecodeError as err:
         raise _error(
@@ -260,6 +275,12 @@ def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
             raise _NotStrictJson(f"the name {json.dumps(name)} appears twice in one object")
         result[name] = value
     return result
+
+
+def _whole_number(text: str) -> int:
+    if len(text.lstrip("-")) > _MAX_DIGITS:
+        raise _NotStrictJson(f"a number has {len(text.lstrip('-')):,} digits")
+    return int(text)
 
 
 def _reject_constant(name: str) -> Any:

@@ -62,7 +62,7 @@ def test_cases_and_retention_say_what_is_due(filmed: Path) -> None:
                   cwd=filmed.parent)
     assert_one_error_line(run, "--case")
     run = run_cli(["retention", "--workspace", filmed, "--months", "999"], cwd=filmed.parent)
-    assert_one_error_line(run, "1 to 120 months")
+    assert_one_error_line(run, "months is from 1 to 120")
 
 
 def test_purge_needs_confirmation_then_deletes_the_film(filmed: Path) -> None:

@@ -270,15 +270,13 @@ def test_a_codebook_that_is_a_folder_is_a_codebook_error(tmp_path: Path) -> None
     folder = tmp_path / "codes.json"
     folder.mkdir()
     with pytest.raises(CodebookError) as caught:
-        load_codebook(folder)
-    line = assert_one_line_from(caught.value, errno.EISDIR)
-    assert line == "could not read the codebook codes.json: it is a folder, not a file"
+        load_codebook(folder)  # refused before it is opened (a FIFO would hang a read)
+    assert str(caught.value) == "codebook codes.json is a folder, not a file"
 
 
 def test_an_elan_file_that_is_a_folder(tmp_path: Path) -> None:
     folder = tmp_path / "session.eaf"
     folder.mkdir()
     with pytest.raises(VigtoolError) as caught:
-        read_eaf(folder)
-    line = assert_one_line_from(caught.value, errno.EISDIR)
-    assert line == "could not read the ELAN file session.eaf: it is a folder, not a file"
+        read_eaf(folder)  # refused before it is opened (a FIFO would hang a read)
+    assert str(caught.value) == "the ELAN file session.eaf is a folder, not a file"

@@ -32,6 +32,8 @@ def check_readable_file(path: Path) -> None:
     """Raise MediaError unless ``path`` is a non-empty regular file we may read."""
     name = path.name or str(path)
     if not path.exists():
+        if path.is_symlink():  # a link to a file that was moved, or to itself
+            raise MediaError(f"{path} is a symbolic link to a file that is not there")
         raise MediaError(f"{path}: no such file")
     if path.is_dir():
         raise MediaError(f"{path} is a folder, not a video file")

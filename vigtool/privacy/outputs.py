@@ -97,6 +97,12 @@ def _check_place(
                 f"{what} {_name(out)} is inside the workspace {_name(root)}, which only "
                 f"vigtool may change: choose a folder outside it (or its "
                 f"{EXPORTS_FOLDER}/ folder)")
+    for parent in out.parents:  # a folder on the way that is a file: nothing can go there
+        if os.path.lexists(parent):
+            if not parent.is_dir():
+                raise VigtoolError(f"{what} {_name(out)} cannot be written: {_name(parent)} "
+                                   "is a file, not a folder")
+            break
 
 
 def check_output(

@@ -52,7 +52,11 @@ def check_database(path: Path) -> bool:
     """Whether a workspace database is at ``path``, after refusing (one line, nothing
     written, no file made beside it) one that vigtool must not open: not SQLite,
     another program's, or written by a newer vigtool."""
-    if not (path.exists() and path.stat().st_size > 0):
+    if not os.path.lexists(path):
+        return False
+    if not path.is_file():
+        raise StoreError(f"{path} is not a file; this folder is not a vigtool workspace")
+    if path.stat().st_size == 0:
         return False
     _check_is_sqlite(path)
     applied = _applied_migrations(path)
@@ -93,7 +97,8 @@ def open_database_read_only(path: Path) -> Database:
         raise StoreError(f"{path.parent} must be opened once for writing to bring it up to "
                          "date before it can be opened read-only")
     try:
-        conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True,
+        # With no writer there is no -wal: open as immutable, making nothing beside it.
+        conn = sqlite3.connect(_peek_uri(path), uri=True,
                                check_same_thread=False, timeout=BUSY_TIMEOUT_MS / 1000)
         conn.execute("PRAGMA query_only = ON")
         conn.execute("SELECT count(*) FROM sqlite_master").fetchone()

@@ -30,7 +30,13 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
 
-from vigtool.errors import InvalidEdit, NothingToUndo, ReadOnlyWorkspace, StoreError
+from vigtool.errors import (
+    InvalidEdit,
+    NothingToUndo,
+    ReadOnlyWorkspace,
+    StoreError,
+    WorkspaceBusy,
+)
 from vigtool.privacy.files import PRIVATE_DIR_MODE, private_dir
 from vigtool.store.changes import Edit, Recorder, replay
 from vigtool.store.database import (
@@ -48,6 +54,7 @@ from vigtool.workspace.lock import WorkspaceLock
 from vigtool.workspace.privacy import Privacy
 from vigtool.workspace.review import Review
 from vigtool.workspace.snapshot import Snapshot
+from vigtool.workspace.supervision import Supervision
 from vigtool.workspace.view import View
 
 DB_NAME = "workspace.db"
@@ -86,7 +93,18 @@ class Workspace(View):
         self._read_only = read_only
         self._writer: WorkspaceLock | None = None
         if read_only:
-            self._db = open_database_read_only(root / DB_NAME)
+            if not check_database(root / DB_NAME):  # refused before any file is made
+                raise StoreError(f"{root} is not a vigtool workspace (no workspace.db)")
+            # With no writer, hold the lock while reading: the file then cannot change
+            # under the reader, which reads it without making -wal/-shm beside it.
+            with contextlib.suppress(WorkspaceBusy):
+                self._writer = WorkspaceLock.acquire(root)
+            try:
+                self._db = open_database_read_only(root / DB_NAME)
+            except BaseException:
+                if self._writer is not None:
+                    self._writer.release()
+                raise
         else:
             check_database(root / DB_NAME)  # refuse before making any folder or lock file
             for folder in (root, root / "media", root / "index", root / "exports"):
@@ -173,6 +191,7 @@ class Workspace(View):
     add_still = _Delegate("annotations", Annotations.add_still)
     add_consent = _Delegate("privacy", Privacy.add_consent)
     withdraw_consent = _Delegate("privacy", Privacy.withdraw_consent)
+    add_comment = _Delegate("supervision", Supervision.add_comment)
     add_reflection = _Delegate("review", Review.add_reflection)
     add_goal = _Delegate("review", Review.add_goal)
 
