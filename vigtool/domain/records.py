@@ -44,6 +44,7 @@ class Case:
     child_name: str = ""
     pronoun: str = ""
     retention_until: str | None = None  # ISO date the raw film is due to be deleted by
+    supervisee: str = ""  # a trainee's case opened from a supervision package (read-only)
 
 
 @dataclass(frozen=True)
@@ -76,6 +77,9 @@ class Recording:
     imported_at: str
     filmed_on: str | None = None  # ISO date, when known
     purged_at: str | None = None  # when the raw film and its derived files were deleted
+    kind: str = "family"  # "family" film, or the "shared-review" film of the cycle
+    source_sha256: str = ""  # a clip from a package: the trainee's film it was cut from
+    offset_frame: int = 0  # ... and where: frame 0 here is this frame of that film
 
 
 @dataclass(frozen=True)
@@ -91,6 +95,8 @@ class Moment:
     prompt: str
     selected_for_review: bool
     review_order: int | None
+    coder: str = ""  # who tagged it ("" = this workspace's practitioner)
+    locked: bool = False  # came in a supervision package: read-only here
 
     @property
     def frame_count(self) -> int:
@@ -110,6 +116,8 @@ class NewMoment:
     prompt: str = ""
     selected_for_review: bool = False
     review_order: int | None = None
+    coder: str = ""
+    locked: bool = False
 
 
 @dataclass(frozen=True)
@@ -186,3 +194,34 @@ class AuditEntry:
     action: str
     case_id: int | None
     detail: str
+
+
+@dataclass(frozen=True)
+class Comment:
+    """A supervisor's comment pinned to a frame (start == end) or a span of a
+    recording; a reply has the comment it answers as ``parent_id``. ``uid``
+    stays the same in every workspace the comment travels to."""
+
+    id: int
+    uid: str
+    recording_id: int
+    start_frame: int
+    end_frame: int
+    parent_id: int | None
+    author: str
+    text: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class SelfAssessment:
+    """A trainee's look back at their own shared review of one cycle."""
+
+    id: int
+    case_id: int
+    cycle: int
+    used_well: tuple[str, ...]  # principle ids used well
+    used_well_note: str
+    to_develop: tuple[str, ...]  # principle ids to develop
+    to_develop_note: str
+    updated_at: str

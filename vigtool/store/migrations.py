@@ -143,6 +143,49 @@ def _governance(db: Database) -> None:
         )"""
     )
 
+
+@migrations(name="0004_supervision")
+def _supervision(db: Database) -> None:
+    """The shared-review film as a kind of recording; who coded a moment, and whether
+    it came in a supervision package (read-only); clips from a package, placed in
+    the trainee's film; comments pinned to frames, with replies; self-assessments."""
+    db.execute(
+        "ALTER TABLE recordings ADD COLUMN kind TEXT NOT NULL DEFAULT 'family' "
+        "CHECK (kind IN ('family', 'shared-review'))"
+    )
+    db.execute("ALTER TABLE recordings ADD COLUMN source_sha256 TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE recordings ADD COLUMN offset_frame INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE moments ADD COLUMN coder TEXT NOT NULL DEFAULT ''")
+    db.execute("ALTER TABLE moments ADD COLUMN locked INTEGER NOT NULL DEFAULT 0")
+    db.execute("ALTER TABLE cases ADD COLUMN supervisee TEXT NOT NULL DEFAULT ''")
+    db.execute(
+        """CREATE TABLE comments (
+            id INTEGER PRIMARY KEY,
+            uid TEXT NOT NULL UNIQUE,
+            recording_id INTEGER NOT NULL REFERENCES recordings(id),
+            start_frame INTEGER NOT NULL CHECK (start_frame >= 0),
+            end_frame INTEGER NOT NULL CHECK (end_frame >= start_frame),
+            parent_id INTEGER REFERENCES comments(id),
+            author TEXT NOT NULL DEFAULT '',
+            text TEXT NOT NULL CHECK (length(trim(text)) > 0),
+            created_at TEXT NOT NULL
+        )"""
+    )
+    db.execute("CREATE INDEX comments_by_recording ON comments (recording_id, start_frame)")
+    db.execute(
+        """CREATE TABLE self_assessments (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            cycle INTEGER NOT NULL CHECK (cycle >= 1),
+            used_well TEXT NOT NULL DEFAULT '[]',
+            used_well_note TEXT NOT NULL DEFAULT '',
+            to_develop TEXT NOT NULL DEFAULT '[]',
+            to_develop_note TEXT NOT NULL DEFAULT '',
+            updated_at TEXT NOT NULL,
+            UNIQUE (case_id, cycle)
+        )"""
+    )
+
 def known_migration_names() -> frozenset[str]:
     """Every migration this version knows (all are pending on an empty database)."""
     return frozenset(m.name for m in migrations.pending(Database(memory=True)))

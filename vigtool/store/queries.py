@@ -16,7 +16,8 @@ Row = dict[str, Any]
 
 # Tables a manager may read by id or by case; names never come from input.
 TABLES = frozenset({"cases", "cycles", "recordings", "moments", "turns", "stills",
-                    "reflections", "goals", "consents", "audit_log"})
+                    "reflections", "goals", "consents", "audit_log", "comments",
+                    "self_assessments"})
 
 
 def rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -138,3 +139,20 @@ def last_filmed(db: Database, case_id: int) -> str | None:
     found = rows(db, "SELECT max(coalesce(filmed_on, substr(imported_at, 1, 10))) AS day "
                      "FROM recordings WHERE case_id = ?", [case_id])
     return found[0]["day"] if found and found[0]["day"] else None
+
+
+def comments(db: Database, recording_id: int) -> list[Row]:
+    """A recording's comments by place, each thread's replies after it in order."""
+    return rows(db, "SELECT * FROM comments WHERE recording_id = ? "
+                    "ORDER BY start_frame, end_frame, id", [recording_id])
+
+
+def comment_by_uid(db: Database, uid: str) -> Row | None:
+    found = rows(db, "SELECT * FROM comments WHERE uid = ?", [uid])
+    return found[0] if found else None
+
+
+def self_assessment(db: Database, case_id: int, cycle: int) -> Row | None:
+    found = rows(db, "SELECT * FROM self_assessments WHERE case_id = ? AND cycle = ?",
+                 [case_id, cycle])
+    return found[0] if found else None

@@ -91,6 +91,8 @@ class Annotations:
             "prompt": m.prompt,
             "selected_for_review": int(m.selected_for_review),
             "review_order": m.review_order,
+            "coder": m.coder,
+            "locked": int(m.locked),
         }
 
     def update_moment(
@@ -108,7 +110,7 @@ class Annotations:
         review_order: int | Keep | None = KEEP,
     ) -> Moment:
         """Change the fields given (the others are kept); one call is one undo step."""
-        current = self.moment(moment_id)
+        current = _editable(self.moment(moment_id))
         given = {
             "start_frame": start_frame, "end_frame": end_frame, "codes": codes, "title": title,
             "note": note, "strengths": strengths, "prompt": prompt,
@@ -139,7 +141,7 @@ class Annotations:
         all of that cycle's recordings); taking one out closes the gap, so the
         review always runs 1, 2, 3... as the exported clips are named.
         """
-        moment = self.moment(moment_id)
+        moment = _editable(self.moment(moment_id))
         recording = self._library.recording(moment.recording_id)
         if chosen == moment.selected_for_review:
             return moment
@@ -163,7 +165,7 @@ class Annotations:
         The others shift to make room, so the order stays 1, 2, 3 with no two
         clips sharing a number. One undo step.
         """
-        moment = self.moment(moment_id)
+        moment = _editable(self.moment(moment_id))
         if not moment.selected_for_review:
             raise InvalidEdit("choose the moment for the review before giving it a place")
         recording = self._library.recording(moment.recording_id)
@@ -178,7 +180,7 @@ class Annotations:
 
     def delete_moment(self, moment_id: int) -> None:
         """Delete a moment. The parent's reflections on it are kept, unlinked."""
-        self.moment(moment_id)
+        _editable(self.moment(moment_id))
         with self._door.edit("Delete Moment") as rec:
             for row in self._door.read(queries.reflections_on, moment_id):
                 rec.update("reflections", row["id"], {"moment_id": None})
@@ -339,3 +341,12 @@ def _moment_edit_name(fields: Iterable[str]) -> str:
     if names <= {"selected_for_review", "review_order"}:
         return "Choose for Review"
     return "Edit Moment"
+
+
+def _editable(moment: Moment) -> Moment:
+    """``moment``, unless it came in a supervision package (then InvalidEdit)."""
+    if moment.locked:
+        who = f"{moment.coder}'s" if moment.coder else "a"
+        raise InvalidEdit(f"this moment came in {who} supervision package and is read-only "
+                          "here; add your own moment or a comment instead")
+    return moment

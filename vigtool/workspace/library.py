@@ -26,6 +26,8 @@ from vigtool.workspace.caseload import Caseload
 from vigtool.workspace.door import Door, index_file
 from vigtool.workspace.privacy import Privacy
 
+RECORDING_KINDS = ("family", "shared-review")
+
 
 class DuplicateRecording(VigtoolError):
     """The same video (by content) is already in the workspace."""
@@ -55,12 +57,15 @@ class Library:
         cycle: int = 1,
         copy: bool = True,
         filmed_on: str | None = None,
+        kind: str = "family",
         progress: Progress = no_progress,
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> Recording:
         """Probe, index and (by default) copy a video into the workspace's ``media/``.
 
         ``filmed_on`` is the day of filming as an ISO date ("2026-11-29"), if known.
+        ``kind`` is ``"family"`` (the film of parent and child) or ``"shared-review"``
+        (the film of the practitioner's shared review with the parent, for supervision).
 
         Raises DuplicateRecording (carrying the existing record) when the same
         bytes are already here, and MediaError for anything that is not a
@@ -74,6 +79,8 @@ class Library:
         self._privacy.require_consent(case_id, "filming", "import a film")
         if cycle < 1:
             raise InvalidEdit("cycles are numbered from 1")
+        if kind not in RECORDING_KINDS:
+            raise InvalidEdit(f"a recording is {' or '.join(RECORDING_KINDS)}, not {kind!r}")
         filmed_on = _iso_date(filmed_on)
         check_readable_file(source)
         index = build_frame_index(source, cancel=cancel)
@@ -97,6 +104,7 @@ class Library:
             "width": probe.width, "height": probe.height, "rotation": probe.rotation,
             "has_audio": int(probe.has_audio), "video_codec": probe.codec,
             "audio_codec": probe.audio_codec, "imported_at": utc_now(), "filmed_on": filmed_on,
+            "kind": kind,
         }
         with self._door.edit("Import Recording", undoable=False) as rec:
             self._refuse_duplicate(sha, source)  # another import may have won the race

@@ -12,6 +12,7 @@ from vigtool.workspace.door import Door
 from vigtool.workspace.library import Library
 from vigtool.workspace.privacy import Privacy
 from vigtool.workspace.review import Review
+from vigtool.workspace.supervision import Supervision
 
 
 class View:
@@ -23,6 +24,7 @@ class View:
         self.library = Library(door, self.caseload, self.privacy)
         self.annotations = Annotations(door, self.library)
         self.review = Review(door, self.caseload, self.annotations)
+        self.supervision = Supervision(door, self.caseload, self.library)
 
     @property
     def root(self) -> Path:
