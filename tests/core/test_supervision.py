@@ -3,12 +3,17 @@ and moments that came in a package (read-only)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from sample_clips.kinds import VideoTruth
+from sample_clips.kinds import H264_BFRAMES, VideoTruth, make_video
 from tests.consent import filmed_case
+from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
 from vigtool.domain.records import NewMoment
 from vigtool.errors import InvalidEdit
+from vigtool.exports.request import ExportRequest, run_export
+from vigtool.report.summary import build_summary, render_html
 from vigtool.workspace import Workspace
 
 
@@ -86,3 +91,46 @@ def test_a_moment_from_a_package_is_read_only_but_can_be_commented_on(
     assert (mine.coder, mine.locked) == ("", False)
     workspace.add_comment(recording, start_frame=theirs.start_frame, end_frame=theirs.end_frame,
                           text="Yes: you waited.")
+
+
+@pytest.fixture(scope="module")
+def review_film(tmp_path_factory: pytest.TempPathFactory) -> VideoTruth:
+    """A second film: the practitioner's shared review with the parent."""
+    return make_video(tmp_path_factory.mktemp("review") / "review.mp4", H264_BFRAMES, frames=40)
+
+
+def test_the_shared_review_film_never_reaches_the_family_and_the_self_look_is_in_the_record(
+    workspace: Workspace, small_video: VideoTruth, review_film: VideoTruth, tmp_path: Path
+) -> None:
+    case_id = filmed_case(workspace, "FAM-01")
+    workspace.add_consent(case_id, kind="shared-review", given=True)
+    family = workspace.import_recording(case_id, path=small_video.path)
+    review = workspace.import_recording(case_id, path=review_film.path, kind="shared-review")
+    theirs = workspace.add_moment(family.id, start_frame=5, end_frame=15, title="You waited",
+                                  codes=["being-attentive"])
+    mine = workspace.add_moment(review.id, start_frame=3, end_frame=9,
+                                title="I asked what she noticed", codes=["deepening-discussion"])
+    for moment in (theirs, mine):
+        workspace.annotations.choose_for_review(moment.id, True)
+    # Numbered apart: each is the first of its own kind.
+    assert [workspace.annotations.moment(m.id).review_order for m in (theirs, mine)] == [1, 1]
+    assert [m.id for m in workspace.annotations.review_moments(case_id, 1)] == [theirs.id]
+    assert [m.id for m in workspace.annotations.review_moments(
+        case_id, 1, kind="shared-review")] == [mine.id]
+    workspace.supervision.set_self_assessment(
+        case_id, 1, used_well=["being-attentive"], used_well_note="I let the film speak.",
+        to_develop=["deepening-discussion"])
+    book = builtin_codebook(DEFAULT_CODEBOOK_ID)
+    family_html = render_html(build_summary(workspace, case_id, 1, audience="family",
+                                            codebook=book))
+    record_html = render_html(build_summary(workspace, case_id, 1, audience="practitioner",
+                                            codebook=book))
+    assert "You waited" in family_html
+    assert "I asked what she noticed" not in family_html
+    assert "I let the film speak." not in family_html
+    assert "I let the film speak." in record_html
+    assert "Deepening discussion" in record_html
+    (csv_file,) = run_export(workspace, ExportRequest("csv", case_id, 1, tmp_path / "m.csv"))
+    text = csv_file.read_text(encoding="utf-8-sig")
+    assert "You waited" in text
+    assert "I asked what she noticed" not in text

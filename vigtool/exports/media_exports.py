@@ -49,7 +49,8 @@ def chosen_moments(
     """The moments chosen for review (or, with ``everything``, all of them), in order."""
     library = view.library
     if everything:
-        moments = [m for r in library.recordings(case_id) if cycle is None or r.cycle == cycle
+        moments = [m for r in library.recordings(case_id)
+                   if (cycle is None or r.cycle == cycle) and r.kind == "family"
                    for m in view.annotations.moments(r.id)]
     else:
         moments = view.annotations.review_moments(case_id, cycle)

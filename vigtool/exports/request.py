@@ -208,7 +208,9 @@ def _leaving(view: View, r: ExportRequest) -> tuple[list[int], SessionExport | N
 
     session = None
     if r.kind in DATA_KINDS:
-        session = build_session(view, r.case_id, r.cycle).for_audience(r.audience)
+        session = build_session(
+            view, r.case_id, r.cycle, family_films_only=not holds_everything(r.audience)
+        ).for_audience(r.audience)
         ids = [m.id for m in session.moments]
     elif r.kind == "summary":
         ids = [m.id for m in view.annotations.review_moments(r.case_id, _summary_cycle(view, r))]

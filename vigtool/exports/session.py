@@ -268,8 +268,12 @@ def build_session(
     cycle: int | None = None,
     *,
     codebook: Codebook | None = None,
+    family_films_only: bool = False,
 ) -> SessionExport:
     """Snapshot ``case_id`` (only cycle ``cycle`` if given) for export.
+
+    ``family_films_only`` leaves out the films of the practitioner's shared
+    reviews (supervision material), as every export but the record does.
 
     ``codebook`` gives the code labels (default: the built-in VIG principles).
     Milliseconds come from each recording's frame index; a recording whose
@@ -290,6 +294,8 @@ def build_session(
     stills: list[StillInfo] = []
     for rec in ws.library.recordings(case_id):
         if cycle is not None and rec.cycle != cycle:
+            continue
+        if family_films_only and rec.kind != "family":
             continue
         times = _frame_times(ws, rec)
         recordings.append(_recording_info(rec, times is not None))

@@ -79,8 +79,8 @@ def _cycle_progress(ws: View, case_id: int, cycle: int) -> CycleProgress:
     longest: int | None = None
     latencies: list[int] = []
     for recording in ws.library.recordings(case_id):
-        if recording.cycle != cycle:
-            continue
+        if recording.cycle != cycle or recording.kind != "family":
+            continue  # the shared review's film measures the practitioner, not the family
         for moment in ws.annotations.moments(recording.id):
             moments += 1
             per_code.update(moment.codes)

@@ -45,6 +45,16 @@ class CodeTag:
 
 
 @dataclass(frozen=True)
+class SelfLook:
+    """The practitioner's self-assessment of their shared review (the record only)."""
+
+    used_well: tuple[str, ...]  # principle labels
+    used_well_note: str
+    to_develop: tuple[str, ...]
+    to_develop_note: str
+
+
+@dataclass(frozen=True)
 class MomentDetail:
     """What only the practitioner's record shows about a moment. Times are None
     when the recording's frame times cannot be read."""
@@ -107,6 +117,7 @@ class SummaryData:
     codebook_name: str
     cycle_note: str
     earlier: tuple[EarlierSession, ...] = ()
+    self_look: SelfLook | None = None
 
     @property
     def family(self) -> bool:
@@ -133,7 +144,9 @@ def build_summary(
     recordings = ws.library.recordings(case_id)
     cycle = _which_cycle(ws, case_id, case.code, recordings, cycle)
     family = audience == "family"
-    chosen = _chosen_moments(ws, [r for r in recordings if r.cycle == cycle])
+    # The family's films only: a shared review's film is the practitioner's, for supervision.
+    chosen = _chosen_moments(ws, [r for r in recordings
+                                  if r.cycle == cycle and r.kind == "family"])
     if family and not chosen:
         raise InvalidEdit(
             f"no moment of case {case.code}, cycle {cycle} is chosen for review yet: "
@@ -171,7 +184,20 @@ def build_summary(
         codebook_name=codebook.name,
         cycle_note="" if family else cycle_note.strip(),
         earlier=_earlier_words(ws, case_id, cycle) if family else (),
+        self_look=None if family else _self_look(ws, case_id, cycle, codebook),
     )
+
+
+def _self_look(ws: View, case_id: int, cycle: int, codebook: Codebook) -> SelfLook | None:
+    found = ws.supervision.self_assessment(case_id, cycle)
+    if found is None:
+        return None
+
+    def labels(ids: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(_code_tag(codebook, i).label for i in ids)
+
+    return SelfLook(labels(found.used_well), found.used_well_note,
+                    labels(found.to_develop), found.to_develop_note)
 
 
 def _earlier_words(ws: View, case_id: int, cycle: int) -> tuple[EarlierSession, ...]:

@@ -81,11 +81,14 @@ def moments(db: Database, recording_id: int) -> list[Row]:
     )
 
 
-def review_moments(db: Database, case_id: int, cycle: int | None) -> list[Row]:
-    """Moments chosen for review in a case (one cycle of it), in review order."""
+def review_moments(
+    db: Database, case_id: int, cycle: int | None, kind: str = "family"
+) -> list[Row]:
+    """Moments chosen in a case (one cycle of it) from its films of ``kind``, in order:
+    the family films' for the shared review, the shared-review films' for supervision."""
     sql = """SELECT m.* FROM moments m JOIN recordings r ON r.id = m.recording_id
-             WHERE r.case_id = ? AND m.selected_for_review = 1"""
-    params: list[Any] = [case_id]
+             WHERE r.case_id = ? AND m.selected_for_review = 1 AND r.kind = ?"""
+    params: list[Any] = [case_id, kind]
     if cycle is not None:
         sql += " AND r.cycle = ?"
         params.append(cycle)

@@ -145,7 +145,8 @@ class Annotations:
         recording = self._library.recording(moment.recording_id)
         if chosen == moment.selected_for_review:
             return moment
-        in_review = [m for m in self.review_moments(recording.case_id, recording.cycle)
+        in_review = [m for m in self.review_moments(recording.case_id, recording.cycle,
+                                                    kind=recording.kind)
                      if m.id != moment_id]
         with self._door.edit("Choose for Review") as rec:
             if chosen:
@@ -169,7 +170,8 @@ class Annotations:
         if not moment.selected_for_review:
             raise InvalidEdit("choose the moment for the review before giving it a place")
         recording = self._library.recording(moment.recording_id)
-        others = [m for m in self.review_moments(recording.case_id, recording.cycle)
+        others = [m for m in self.review_moments(recording.case_id, recording.cycle,
+                                                 kind=recording.kind)
                   if m.id != moment_id]
         place = min(max(place, 1), len(others) + 1)
         ordered = [*others[: place - 1], moment, *others[place - 1:]]
@@ -194,13 +196,17 @@ class Annotations:
         """The recording's moments in film order."""
         return [from_row(Moment, r) for r in self._door.read(queries.moments, recording_id)]
 
-    def review_moments(self, case_id: int, cycle: int | None = None) -> list[Moment]:
+    def review_moments(
+        self, case_id: int, cycle: int | None = None, *, kind: str = "family"
+    ) -> list[Moment]:
         """The moments chosen for the shared review, in review order (then film order).
 
         Only these are ever shown to the parent: never the raw film, never an
-        unchosen moment.
+        unchosen moment, never the shared-review film (``kind="shared-review"``
+        gives the moments of it the practitioner chose to take to supervision,
+        numbered on their own).
         """
-        found = self._door.read(queries.review_moments, case_id, cycle)
+        found = self._door.read(queries.review_moments, case_id, cycle, kind)
         return [from_row(Moment, r) for r in found]
 
     # -- turns -----------------------------------------------------------------------
