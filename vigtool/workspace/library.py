@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 import time
 from collections.abc import Mapping
@@ -27,6 +28,7 @@ from vigtool.workspace.door import Door, index_file
 from vigtool.workspace.privacy import Privacy
 
 RECORDING_KINDS = ("family", "shared-review")
+_SHA256 = re.compile(r"[0-9a-f]{64}")
 
 
 class DuplicateRecording(VigtoolError):
@@ -58,6 +60,8 @@ class Library:
         copy: bool = True,
         filmed_on: str | None = None,
         kind: str = "family",
+        source_sha256: str = "",
+        offset_frame: int = 0,
         progress: Progress = no_progress,
         cancel: CancelToken = NEVER_CANCELLED,
     ) -> Recording:
@@ -66,6 +70,9 @@ class Library:
         ``filmed_on`` is the day of filming as an ISO date ("2026-11-29"), if known.
         ``kind`` is ``"family"`` (the film of parent and child) or ``"shared-review"``
         (the film of the practitioner's shared review with the parent, for supervision).
+        ``source_sha256`` and ``offset_frame`` are for a clip from a supervision
+        package: its frame 0 is frame ``offset_frame`` of the trainee's film whose
+        SHA-256 is ``source_sha256`` (so comments go back to the same frames).
 
         Raises DuplicateRecording (carrying the existing record) when the same
         bytes are already here, and MediaError for anything that is not a
@@ -82,6 +89,9 @@ class Library:
         if kind not in RECORDING_KINDS:
             raise InvalidEdit(f"a recording is {' or '.join(RECORDING_KINDS)}, not {kind!r}")
         filmed_on = _iso_date(filmed_on)
+        if (source_sha256 and not _SHA256.fullmatch(source_sha256)) or offset_frame < 0 or (
+                offset_frame and not source_sha256):
+            raise InvalidEdit("a clip's source is a film's SHA-256 and a frame from 0")
         check_readable_file(source)
         index = build_frame_index(source, cancel=cancel)
         probe = probe_video(source, index)
@@ -104,7 +114,7 @@ class Library:
             "width": probe.width, "height": probe.height, "rotation": probe.rotation,
             "has_audio": int(probe.has_audio), "video_codec": probe.codec,
             "audio_codec": probe.audio_codec, "imported_at": utc_now(), "filmed_on": filmed_on,
-            "kind": kind,
+            "kind": kind, "source_sha256": source_sha256, "offset_frame": offset_frame,
         }
         with self._door.edit("Import Recording", undoable=False) as rec:
             self._refuse_duplicate(sha, source)  # another import may have won the race
@@ -232,6 +242,15 @@ class Library:
         """Where the recording's footage is (the workspace's copy, or the file it links to)."""
         path = Path(recording.path)
         return path if path.is_absolute() else self.root / path
+
+    def derived_file(self, recording: Recording, name: str) -> Path:
+        """Where to keep a file made from (or for) this recording's film, such as the
+        still picture or the summary a supervision package brought: beside its frame
+        index, so it lives as long as the film and a purge removes it with the film.
+        ``name`` is a plain file name ("still-12.png"); the file may not exist."""
+        if not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_-]*\.[a-z0-9]{1,5}", name):
+            raise InvalidEdit(f"{name!r} is not a plain file name")
+        return self.root / "index" / f"{recording.sha256}.{name}"
 
     def kept_folder(self, case_id: int) -> Path:
         """Where a purge puts the clips and stills the family consented to keep

@@ -10,10 +10,12 @@ any other: one undo step each.
 from __future__ import annotations
 
 import getpass
+import re
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 
-from vigtool.domain.records import Comment, SelfAssessment
+from vigtool.domain.records import Case, Comment, SelfAssessment
 from vigtool.errors import InvalidEdit
 from vigtool.store import queries
 from vigtool.store.changes import utc_now
@@ -24,6 +26,22 @@ from vigtool.workspace.library import Library
 
 NAME_KEY = "my_name"
 MAX_COMMENT = 4000
+_UID = re.compile(r"[0-9a-f]{32}")
+
+
+@dataclass(frozen=True)
+class ReceivedComment:
+    """A comment or reply that came in a supervision package, as it was written there:
+    its ``uid``, author and time are kept; ``parent_uid`` names the comment it answers."""
+
+    uid: str
+    recording_id: int
+    start_frame: int
+    end_frame: int
+    parent_uid: str | None
+    author: str
+    text: str
+    created_at: str
 
 
 class Supervision:
@@ -87,6 +105,55 @@ class Supervision:
                 "author": self.my_name if author is None else " ".join(author.split()),
                 "text": text, "created_at": utc_now()})
         return self.comment(comment_id)
+
+    def receive_comments(self, comments: Sequence[ReceivedComment]) -> list[Comment]:
+        """Add comments from a supervision package as ONE undo step ("Receive Comments"),
+        keeping each one's uid, author and time; return those added.
+
+        A uid already here is skipped, so a package opened twice adds nothing. A
+        reply finds the comment it answers by uid, here or earlier in ``comments``
+        (one whose comment is in neither place stands on its own). Raises
+        InvalidEdit, adding nothing, if any of them does not fit its recording."""
+        rows: list[tuple[ReceivedComment, dict[str, object]]] = []
+        seen: set[str] = set()
+        for c in comments:
+            recording = self._library.recording(c.recording_id)
+            if not _UID.fullmatch(c.uid):
+                raise InvalidEdit(f"{c.uid!r} is not a comment's uid")
+            if not 0 <= c.start_frame <= c.end_frame < recording.frame_count:
+                raise InvalidEdit(f"a comment at frames {c.start_frame}..{c.end_frame} is "
+                                  f"outside its recording (0..{recording.frame_count - 1})")
+            if c.uid in seen or self.comment_by_uid(c.uid) is not None:
+                continue
+            seen.add(c.uid)
+            rows.append((c, {"uid": c.uid, "recording_id": c.recording_id,
+                             "start_frame": c.start_frame, "end_frame": c.end_frame,
+                             "author": " ".join(c.author.split()), "text": _text(c.text),
+                             "created_at": c.created_at}))
+        if not rows:
+            return []
+        rows = _parents_first(rows)
+        ids: dict[str, int] = {}
+        with self._door.edit("Receive Comments") as rec:
+            for c, row in rows:
+                parent = None if c.parent_uid is None else ids.get(c.parent_uid)
+                if parent is None and c.parent_uid is not None:
+                    known = self.comment_by_uid(c.parent_uid)
+                    parent = known.id if known is not None else None
+                ids[c.uid] = rec.insert("comments", {**row, "parent_id": parent})
+        return [self.comment(i) for i in ids.values()]
+
+    def add_supervisee_case(self, code: str, helping_question: str, *, supervisee: str
+                            ) -> Case:
+        """A case opened from ``supervisee``'s (a trainee's) supervision package. The
+        code follows the rules of ``add_case``; marking whose it is is not undoable."""
+        supervisee = " ".join(supervisee.split())
+        if not supervisee:
+            raise InvalidEdit("a trainee's case needs the trainee's name")
+        case = self._caseload.add_case(code, helping_question)
+        with self._door.edit("Trainee's Case", undoable=False) as rec:
+            rec.update("cases", case.id, {"supervisee": supervisee})
+        return self._caseload.case(case.id)
 
     def update_comment(self, comment_id: int, *, text: str) -> Comment:
         """Change a comment's words."""
@@ -158,6 +225,24 @@ class Supervision:
     def self_assessment(self, case_id: int, cycle: int) -> SelfAssessment | None:
         row = self._door.read(queries.self_assessment, case_id, cycle)
         return None if row is None else from_row(SelfAssessment, row)
+
+
+def _parents_first(rows: list[tuple[ReceivedComment, dict[str, object]]]
+                   ) -> list[tuple[ReceivedComment, dict[str, object]]]:
+    """``rows`` with every comment before the replies to it (otherwise as given)."""
+    pending = list(rows)
+    coming = {c.uid for c, _ in rows}
+    ordered: list[tuple[ReceivedComment, dict[str, object]]] = []
+    placed: set[str] = set()
+    while pending:
+        ready = [r for r in pending
+                 if r[0].parent_uid is None or r[0].parent_uid not in coming - placed]
+        if not ready:  # a loop of replies (not from vigtool): take them as they come
+            ready = pending
+        ordered += ready
+        placed |= {c.uid for c, _ in ready}
+        pending = [r for r in pending if r[0].uid not in placed]
+    return ordered
 
 
 def _text(text: str) -> str:
