@@ -8,12 +8,16 @@ has gone is shown as missing, with "Locate..." to point vigtool at it again
 consent at a glance (a chip per scope, ``case_marks``) and a badge when its
 raw film is due to be deleted soon, is overdue, or has been purged; a
 purged recording stays listed, with its moments, but shows no picture of the
-film. GUI thread only.
+film. A cycle with a shared-review film shows it beside the family film
+(``browser_pair``); a trainee's case opened from their supervision package
+says whose it is ("from Sam"). GUI thread only.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from itertools import zip_longest
+
+from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPixmap
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -28,6 +32,7 @@ from PySide6.QtWidgets import (
 
 from vigtool.domain.records import Case, Recording, RecordingStatus
 from vigtool.gui.bridge import WorkspaceBridge
+from vigtool.gui.browser_pair import FilmPair, duration
 from vigtool.gui.case_dialog import open_case_dialog
 from vigtool.gui.case_marks import (
     BADGE_WORDS,
@@ -45,6 +50,8 @@ _CASE_ROLE = Qt.ItemDataRole.UserRole + 2
 _IMPORT_ROLE = Qt.ItemDataRole.UserRole + 3  # "No film yet": activating it imports one
 CONSENT_ROLE = Qt.ItemDataRole.UserRole + 4  # a case's consent: each scope's status
 RETENTION_ROLE = Qt.ItemDataRole.UserRole + 5  # a case's retention status ("due", "soon"...)
+CYCLE_ROLE = Qt.ItemDataRole.UserRole + 6  # a cycle's number (on its row and the rows in it)
+PAIR_ROLE = Qt.ItemDataRole.UserRole + 7  # a family film and shared review: their ids
 THUMB_SIZE = (72, 40)
 
 START_CASE = ("A case is one family. Give it a code name (never the family's real name) "
@@ -64,11 +71,6 @@ def next_step(ws: Workspace) -> str:
     return "Open a recording from the list on the left, or drop a video here."
 
 
-def _duration(ms: int) -> str:
-    s = ms // 1000
-    return f"{s // 60}:{s % 60:02d}"
-
-
 class WorkspaceBrowser(QWidget):
     recordingActivated = Signal(int)
     locateRequested = Signal(int)
@@ -82,6 +84,7 @@ class WorkspaceBrowser(QWidget):
         self._icons: dict[int, QIcon] = {}
         self._purged: set[int] = set()
         self._current: int | None = None
+        self.pairs: list[FilmPair] = []  # the side-by-side rows shown now
         self._read_only = bridge.workspace.read_only
         self.tree = QTreeWidget(self)
         self.tree.setHeaderHidden(True)
@@ -159,6 +162,12 @@ class WorkspaceBrowser(QWidget):
     def edit_consent(self, case_id: int) -> None:
         open_consent_dialog(self.window(), self._bridge.workspace, case_id)
 
+    def selected_cycle(self) -> int | None:
+        """The cycle of the item selected in the list (a cycle or a film in it), if any."""
+        item = self.tree.currentItem()
+        cycle = item.data(0, CYCLE_ROLE) if item is not None else None
+        return int(cycle) if cycle is not None else None
+
     def selected_case_id(self) -> int | None:
         """The case of the item selected in the list (a case, cycle or recording), if any."""
         item = self.tree.currentItem()
@@ -186,6 +195,8 @@ class WorkspaceBrowser(QWidget):
         if recording_id in self._purged:
             return  # no picture of a film that is gone
         self._icons[recording_id] = QIcon(QPixmap.fromImage(image))
+        for pair in self.pairs:
+            pair.set_icon(recording_id, self._icons[recording_id])
         item = self._find(recording_id)
         if item is not None:
             item.setIcon(0, self._icons[recording_id])
@@ -197,6 +208,7 @@ class WorkspaceBrowser(QWidget):
         ws = self._bridge.workspace
         selected = self.selected_case_id()
         self.tree.clear()
+        self.pairs = []
         cases = ws.caseload.cases()
         self.empty_state.setVisible(not cases)
         self.tree.setVisible(bool(cases))
@@ -215,7 +227,14 @@ class WorkspaceBrowser(QWidget):
             for cycle in sorted(by_cycle):
                 cycle_item = QTreeWidgetItem([f"Cycle {cycle}"])
                 cycle_item.setData(0, _CASE_ROLE, case.id)
+                cycle_item.setData(0, CYCLE_ROLE, cycle)
                 case_item.addChild(cycle_item)
+                reviews = [r for r in by_cycle[cycle] if r.kind == "shared-review"]
+                if reviews:
+                    family = [r for r in by_cycle[cycle] if r.kind != "shared-review"]
+                    for pair in zip_longest(family, reviews):
+                        self._pair_row(cycle_item, *pair)
+                    continue
                 for rec in by_cycle[cycle]:
                     cycle_item.addChild(self._recording_item(rec))
         self.tree.expandAll()
@@ -228,7 +247,7 @@ class WorkspaceBrowser(QWidget):
         privacy = self._bridge.workspace.privacy
         states = privacy.consent_state(case.id)
         retention = privacy.retention(case.id)
-        item = QTreeWidgetItem([case.code])
+        item = QTreeWidgetItem([supervisee_label(case)])
         item.setData(0, _CASE_ROLE, case.id)
         item.setData(0, CONSENT_ROLE, tuple(s.status for s in states.values()))
         item.setIcon(0, consent_icon(states))
@@ -237,13 +256,51 @@ class WorkspaceBrowser(QWidget):
         question = (f"“{case.helping_question}”" if case.helping_question
                     else "No helping question yet")
         film = retention_words(retention)
-        item.setToolTip(0, "\n".join([question, "", "Consent:", *(f"  {line}" for line in
+        sent = ([f"Opened from {case.supervisee}'s supervision package: their clips and "
+                 "coding are read-only; add comments and your own coding, then Send "
+                 "Comments Back (Supervision menu).", ""] if case.supervisee else [])
+        item.setToolTip(0, "\n".join([*sent, question, "", "Consent:", *(f"  {line}" for line in
                                        consent_lines(states)), "", film[:1].upper() + film[1:],
                                        "", "Double-click for the case's details"]))
         said = f" Raw film: {film}." if badge else ""
         item.setData(0, Qt.ItemDataRole.AccessibleTextRole,
                      f"Case {case.code}. {consent_sentence(states)}{said}")
         return item
+
+    def _pair_row(self, cycle_item: QTreeWidgetItem, family: Recording | None,
+                  review: Recording | None) -> None:
+        """A family film and the shared review of the same cycle, side by side."""
+        item = QTreeWidgetItem([""])
+        first = family or review
+        assert first is not None
+        item.setData(0, _CASE_ROLE, first.case_id)
+        item.setData(0, CYCLE_ROLE, first.cycle)
+        item.setData(0, PAIR_ROLE, tuple(r.id for r in (family, review) if r is not None))
+        for rec in (family, review):
+            if rec is not None and rec.status is RecordingStatus.PURGED:
+                self._purged.add(rec.id)
+                self._icons.pop(rec.id, None)
+        pair = FilmPair(family, review, self._icons, self._current)
+        pair.opened.connect(self._open_film)
+        pair.menuRequested.connect(self._film_menu)
+        item.setSizeHint(0, pair.sizeHint())
+        item.setData(0, Qt.ItemDataRole.AccessibleTextRole, "; ".join(
+            card.accessibleName() for card in pair.cards.values()))
+        cycle_item.addChild(item)
+        self.tree.setItemWidget(item, 0, pair)
+        self.pairs.append(pair)
+
+    def _open_film(self, recording_id: int) -> None:
+        rec = self._bridge.workspace.library.recording(recording_id)
+        if rec.status is RecordingStatus.MISSING:
+            self.locateRequested.emit(rec.id)
+        else:
+            self.recordingActivated.emit(rec.id)
+
+    def _film_menu(self, recording_id: int, where: QPoint) -> None:
+        menu = QMenu(self)
+        self.fill_menu(menu, None, recording_id)
+        menu.exec(where)
 
     def _no_film_item(self, case_id: int) -> QTreeWidgetItem:
         item = QTreeWidgetItem([NO_FILM_YET])
@@ -256,7 +313,7 @@ class WorkspaceBrowser(QWidget):
         return item
 
     def _recording_item(self, rec: Recording) -> QTreeWidgetItem:
-        label = f"{rec.original_name}\n{_duration(rec.duration_ms)}"
+        label = f"{rec.original_name}\n{duration(rec.duration_ms)}"
         if rec.status is RecordingStatus.MISSING:
             label += " · missing"
         elif rec.status is RecordingStatus.PURGED:
@@ -315,13 +372,11 @@ class WorkspaceBrowser(QWidget):
             self.importRequested.emit(int(item.data(0, _IMPORT_ROLE)))
             return
         recording_id = item.data(0, _RECORDING_ROLE)
+        if recording_id is None and item.data(0, PAIR_ROLE):
+            recording_id = item.data(0, PAIR_ROLE)[0]  # the family film, else the review
         if recording_id is None:
             return
-        rec = self._bridge.workspace.library.recording(int(recording_id))
-        if rec.status is RecordingStatus.MISSING:
-            self.locateRequested.emit(rec.id)
-        else:  # present, or purged: its moments without the film
-            self.recordingActivated.emit(rec.id)
+        self._open_film(int(recording_id))  # present, or purged: its moments without film
 
     def _double_clicked(self, item: QTreeWidgetItem, _column: int = 0) -> None:
         if item.parent() is None and item.data(0, _CASE_ROLE) is not None:
@@ -333,14 +388,19 @@ class WorkspaceBrowser(QWidget):
         self.fill_menu(menu, item)
         menu.exec(self.tree.viewport().mapToGlobal(pos))
 
-    def fill_menu(self, menu: QMenu, item: QTreeWidgetItem | None) -> None:
-        """The context menu for ``item`` (None: the empty part of the list)."""
+    def fill_menu(self, menu: QMenu, item: QTreeWidgetItem | None,
+                  film: int | None = None) -> None:
+        """The context menu for ``item`` (None: the empty part of the list), or for the
+        film ``film`` (a card in a side-by-side row)."""
         if item is not None and item.data(0, _RECORDING_ROLE) is not None:
-            recording_id = int(item.data(0, _RECORDING_ROLE))
+            film = int(item.data(0, _RECORDING_ROLE))
+        if film is not None:
+            recording_id = film
             menu.addAction("Open", lambda: self.recordingActivated.emit(recording_id))
             menu.addAction("Locate...", lambda: self.locateRequested.emit(recording_id))
             menu.addSeparator()
-        case_id = item.data(0, _CASE_ROLE) if item is not None else None
+        case_id = item.data(0, _CASE_ROLE) if item is not None else (
+            self._bridge.workspace.library.recording(film).case_id if film is not None else None)
         if case_id is not None:
             case_id = int(case_id)
             menu.addAction("Case Details...", lambda: self.edit_case(case_id))
@@ -357,3 +417,10 @@ class WorkspaceBrowser(QWidget):
             for action in menu.actions():
                 if action.text() not in ("Open", "Case Details...", "Consent..."):
                     action.setEnabled(False)
+
+
+def supervisee_label(case: Case) -> str:
+    """A case's row: its code, and whose it is when it came in a trainee's package."""
+    if not case.supervisee or case.supervisee in case.code:
+        return case.code
+    return f"{case.code}\nfrom {case.supervisee}"

@@ -82,8 +82,8 @@ class FileCommands(QMainWindow):
         def task(progress, cancel):
             try:
                 return ws.import_recording(choice.case_id, cycle=choice.cycle, path=path,
-                                           filmed_on=choice.filmed_on, progress=progress,
-                                           cancel=cancel)
+                                           filmed_on=choice.filmed_on, kind=choice.kind,
+                                           progress=progress, cancel=cancel)
             except DuplicateRecording as dup:
                 return dup.existing
 

@@ -1,4 +1,10 @@
-"""Import a film: which case it belongs to (or a new one), the cycle, and the day it was filmed.
+"""Import a film: which case it belongs to (or a new one), the cycle, what film it is, and
+the day it was filmed.
+
+A cycle's film is the family film (the parent with their child) or the
+shared review (the practitioner's review with the parent, filmed for
+supervision and coded with the same principles); the browser shows the two
+side by side.
 
 The filming date starts as the date the camera wrote into the file, or the
 file's own date when the camera wrote none (the dialog says which, so the
@@ -24,6 +30,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QPushButton,
+    QRadioButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
@@ -38,6 +45,10 @@ from vigtool.workspace import Workspace
 UNFILED = "Unfiled"
 VIDEO_FILTER = "Videos (*.mp4 *.m4v *.mov *.avi *.mkv *.webm *.mts *.m2ts *.ts *.3gp *.mpg *.mpeg)"
 MAX_CYCLE = 12
+KINDS = (("family", "Family film", "The parent with their child: the film you code and "
+          "show in the shared review."),
+         ("shared-review", "Shared review (for supervision)", "Your review of the clips with "
+          "the parent, filmed so you can code your own guidance and take it to supervision."))
 _EARLIEST_YEAR = 2000  # cameras with no clock write 1970 or 1904
 
 
@@ -46,6 +57,7 @@ class ImportChoice:
     case_id: int
     cycle: int
     filmed_on: str | None  # ISO date
+    kind: str = "family"  # or "shared-review"
 
 
 def filmed_date(path: Path) -> tuple[date | None, str]:
@@ -109,6 +121,16 @@ class ImportDialog(QDialog):
         self.cycle.setRange(1, MAX_CYCLE)
         self.cycle.setMaximumWidth(self.cycle.fontMetrics().horizontalAdvance("0") * 10)
         self.cycle_hint = _muted("")
+        self.kinds: dict[str, QRadioButton] = {}
+        kind_column = QVBoxLayout()
+        kind_column.setSpacing(2)
+        for kind, words, tip in KINDS:
+            button = QRadioButton(words)
+            button.setToolTip(tip)
+            button.setChecked(kind == "family")
+            button.toggled.connect(lambda on, kind=kind: self._kind_chosen(kind) if on else None)
+            self.kinds[kind] = button
+            kind_column.addWidget(button)
         self.filmed_on = QDateEdit()
         self.filmed_on.setCalendarPopup(True)
         self.filmed_on.setDisplayFormat("d MMMM yyyy")
@@ -125,6 +147,7 @@ class ImportDialog(QDialog):
         form.addRow("", self.case_hint)
         form.addRow("Cycle", self.cycle)
         form.addRow("", self.cycle_hint)
+        form.addRow("Film", kind_column)
         form.addRow("Filmed on", self.filmed_on)
         form.addRow("", self.date_hint)
         note = _muted("vigtool keeps its own copy of the video, so the original can be "
@@ -169,7 +192,15 @@ class ImportDialog(QDialog):
         case = self._ws.caseload.case(case_id)
         self.case_hint.setText(f"“{case.helping_question}”" if case.helping_question
                                else "No helping question yet (Case Details in the list).")
-        self.cycle.setValue(suggested_cycle(self._ws, case_id))
+        self._kind_chosen(self.kind())
+
+    def _kind_chosen(self, kind: str) -> None:
+        """A shared review belongs with the cycle's family film: the latest cycle."""
+        case_id = self.case_id()
+        if case_id is not None:
+            cycles = {r.cycle for r in self._ws.library.recordings(case_id)}
+            self.cycle.setValue(max(cycles) if kind == "shared-review" and cycles
+                                else suggested_cycle(self._ws, case_id))
         self._update_cycle_hint()
 
     def _update_cycle_hint(self) -> None:
@@ -179,12 +210,24 @@ class ImportDialog(QDialog):
             return
         films = [r for r in self._ws.library.recordings(case_id)
                  if r.cycle == self.cycle.value()]
+        family = [r for r in films if r.kind != "shared-review"]
+        if self.kind() == "shared-review":
+            self.cycle_hint.setText(
+                f"The shared review of cycle {self.cycle.value()}: it shows beside "
+                f"{'the family film' if len(family) == 1 else 'the family films'}."
+                if family else f"Cycle {self.cycle.value()} has no family film yet; the "
+                "shared review can come first.")
+            return
         self.cycle_hint.setText(
             "A new cycle." if not films else
             f"Cycle {self.cycle.value()} already has {len(films)} "
             f"film{'s' if len(films) != 1 else ''}: this one joins "
             f"{'it' if len(films) == 1 else 'them'}."
         )
+
+    def kind(self) -> str:
+        """The film chosen: "family" or "shared-review"."""
+        return next(kind for kind, button in self.kinds.items() if button.isChecked())
 
     def _new_case(self) -> None:
         open_case_dialog(self, self._ws, then=lambda case: self._fill_cases(case.id))
@@ -198,7 +241,7 @@ class ImportDialog(QDialog):
         if case_id is None:
             return None
         return ImportChoice(case_id, self.cycle.value(),
-                            self.filmed_on.date().toString(Qt.DateFormat.ISODate))
+                            self.filmed_on.date().toString(Qt.DateFormat.ISODate), self.kind())
 
 
 def ask_import(parent: QWidget, workspace: Workspace, video: Path, case_id: int | None,

@@ -10,7 +10,8 @@ the keyboard back to the player. The panel redraws from
 case change (a code keyed on the timeline, Undo), but never overwrites a
 field the practitioner is typing in.
 
-It fits a 1280x720 laptop: the title, principles, words, question and the
+A moment that came in a supervision package is shown read-only, with a line
+saying who coded it. It fits a 1280x720 laptop: the title, principles, words, question and the
 review choice come first; the still, the practitioner note and the turns
 are folds that open by themselves when there is room. GUI thread only.
 """
@@ -128,6 +129,10 @@ class InspectorPanel(QWidget):
         self.empty_label.setWordWrap(True)
         self.empty_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
 
+        self.lock_note = label("", "hint")
+        self.lock_note.setObjectName("lockedMomentNote")
+        self.lock_note.setWordWrap(True)
+        self.lock_note.setVisible(False)
         self.title_edit = CommitLineEdit("Name this moment, e.g. Smiling back at the mirror")
         self.title_edit.setAccessibleName("Moment title")
         font = self.title_edit.font()
@@ -222,7 +227,7 @@ class InspectorPanel(QWidget):
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(4)
         for item in (  # a string is a section heading; None a rule alone
-            self.title_edit, self.timing,
+            self.lock_note, self.title_edit, self.timing,
             "Principles", self.codes,
             wording_header, self.strengths_edit, self.wording_hint,
             "Question for the review", self.prompt_box, self.review,
@@ -341,8 +346,23 @@ class InspectorPanel(QWidget):
         self.still_fold.set_summary(self.still.summary())
         self.turns.show_turns(workspace.annotations.turns(moment.recording_id, moment.id), times)
         self.turns_fold.set_summary(self.turns.summary())
+        self._show_lock(moment)
         self._stack.setCurrentIndex(1)
         self._fit_folds()
+
+    def _show_lock(self, moment: Moment) -> None:
+        """A package's moment can be read, not changed: its fields are read-only."""
+        locked = moment.locked
+        who = moment.coder or "the trainee"
+        self.lock_note.setText(f"Coded by {who}; it came in a supervision package, so it is "
+                               "read-only here. Comment on it (Shift+C) or tag your own moment.")
+        self.lock_note.setVisible(locked)
+        for edit in (self.title_edit, self.strengths_edit, self.note_edit):
+            edit.setReadOnly(locked)
+        for widget in (self.codes, self.prompt_box, self.review, self.still):
+            widget.setEnabled(not locked)
+        if locked:  # else it stays as the suggestion left it
+            self.suggest_button.setEnabled(False)
 
     def _times(self, recording_id: int) -> FrameTimes | None:
         try:

@@ -19,6 +19,7 @@ PLAYBACK = "Playback"
 TAGGING = "Tagging"
 TIMELINE = "Timeline"
 EDITING = "Editing"
+SUPERVISION = "Supervision"
 APP = "Application"
 
 BINDINGS: tuple[KeyBinding, ...] = (
@@ -67,6 +68,9 @@ BINDINGS: tuple[KeyBinding, ...] = (
                "field, Esc cancels"),
     KeyBinding("tag.review", "Choose for Review", ("R",), TAGGING,
                "Show the selected moment in the shared review"),
+    KeyBinding("supervision.comment", "Comment...", ("Shift+C",), SUPERVISION,
+               "A comment on the selected moment, else from the I mark to here, else on "
+               "this frame; type it in the Comments panel"),
     KeyBinding("moment.next", "Next Moment", ("Tab",), TIMELINE),
     KeyBinding("moment.prev", "Previous Moment", ("Shift+Tab",), TIMELINE),
     KeyBinding("moment.delete", "Delete Moment", ("Delete", "Backspace"), EDITING),

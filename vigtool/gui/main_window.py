@@ -36,6 +36,7 @@ from vigtool.gui.retention_banner import RetentionBanner
 from vigtool.gui.review_list import ReviewList
 from vigtool.gui.shortcuts import ShortcutsDialog
 from vigtool.gui.still_pictures import StillPictures
+from vigtool.gui.supervision_commands import SupervisionCommands
 from vigtool.gui.tagging import Tagger
 from vigtool.gui.theme import ThemeMenu
 from vigtool.gui.timeline_view import TimelineView
@@ -48,7 +49,7 @@ from vigtool.workspace import Changes, Workspace
 _MESSAGE_MS = 6000
 
 
-class MainWindow(FileCommands, GovernanceCommands):
+class MainWindow(FileCommands, GovernanceCommands, SupervisionCommands):
     recordingOpened = Signal(int)
 
     def __init__(
@@ -173,6 +174,7 @@ class MainWindow(FileCommands, GovernanceCommands):
             "tag.adult_turn": lambda: self.tagger.mark_turn("adult", "response"),
             "tag.review": self.tagger.toggle_review,
             "tag.describe": self._describe,
+            "supervision.comment": self.comment_here,
             "moment.next": lambda: self.tagger.jump(1),
             "moment.prev": lambda: self.tagger.jump(-1),
             "moment.delete": self.tagger.delete_selected,
@@ -194,6 +196,7 @@ class MainWindow(FileCommands, GovernanceCommands):
         }
         actions = make_actions(self, handlers, self.codebook, self.tagger.toggle_code_key)
         actions.update(self.governance_actions())
+        actions.update(self.supervision_actions())
         for sound in ("player.volume_up", "player.volume_down", "player.mute"):
             actions[sound].setEnabled(self.player.has_sound)  # no VLC, no sound
         return actions
@@ -231,6 +234,7 @@ class MainWindow(FileCommands, GovernanceCommands):
         self.media_jobs.posterReady.connect(self.browser.set_thumbnail)
         self.media_jobs.load_posters([r.id for r in self.workspace.library.recordings()])
         self.connect_governance()
+        self.connect_supervision()
 
     # -- opening recordings ----------------------------------------------------------------
 
@@ -321,6 +325,7 @@ class MainWindow(FileCommands, GovernanceCommands):
         if self.tagger.selected is None:
             self.say("Select a moment (Tab) or tag one (I, O) to describe it")
             return
+        self.show_moment_tab()
         self.inspector.title_edit.setFocus(Qt.FocusReason.ShortcutFocusReason)
         self.inspector.title_edit.selectAll()
 

@@ -19,7 +19,8 @@ MENUS: dict[str, list[str | None]] = {
              "app.open_workspace", None, "app.review", "app.review_list",
              "app.export", None, "app.retention", "app.audit_log", None, "app.quit"],
     "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
-    "Case": ["app.new_case", "case.details", "case.consent", None, "case.purge"],
+    "Case": ["app.new_case", "case.details", "case.consent", "case.scaling",
+             "case.self_assessment", None, "case.purge"],
     "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
              "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",
              "player.next_second", "player.prev_second", "player.start", "player.end",
@@ -29,11 +30,15 @@ MENUS: dict[str, list[str | None]] = {
             None, "tag.still", "tag.remove_still", None, "tag.child_turn",
             "tag.adult_turn", None, "tag.describe", "tag.review", None, "moment.next",
             "moment.prev"],
+    "Supervision": ["supervision.comment", None, "supervision.compare", None,
+                    "supervision.make_package", "supervision.open_package",
+                    "supervision.send_comments", None, "supervision.my_name"],
     "View": ["timeline.zoom_in", "timeline.zoom_out", "timeline.zoom_fit", None],
     "Help": ["app.shortcuts"],
 }
 """Each menu's actions by id, in order; None is a separator. Ids are keymap bindings, or
-the governance actions (``governance_commands.GOVERNANCE_ACTIONS``), which have no keys."""
+the governance and supervision actions (``governance_commands.GOVERNANCE_ACTIONS``,
+``supervision_commands.SUPERVISION_ACTIONS``), which have no keys."""
 
 
 def make_actions(

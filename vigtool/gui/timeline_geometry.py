@@ -272,6 +272,7 @@ class LaneKind(StrEnum):
     UNTAGGED = "untagged"
     TURNS = "turns"
     AUDIO = "audio"
+    SUPERVISION = "supervision"  # comments; placed by ``timeline_comments`` when shown
 
 
 UNTAGGED_KEY = "\x00untagged"  # cannot clash with a codebook group id (those are slugs)

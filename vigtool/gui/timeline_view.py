@@ -13,7 +13,6 @@ Everything here runs on the GUI thread only.
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal, cast
@@ -36,10 +35,11 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from vigtool.codebook import Codebook
-from vigtool.domain.clock import ruler_time
 from vigtool.domain.records import Moment, Still, Turn
 from vigtool.domain.timebase import FrameTimes
 from vigtool.gui import timeline_paint as paint
+from vigtool.gui import timeline_tips as tips
+from vigtool.gui.timeline_comments import CommentMarks, LockedMoments, Thread
 from vigtool.gui.timeline_geometry import (
     LABEL_WIDTH,
     THUMBNAIL_REACH_MS,
@@ -73,13 +73,15 @@ class _EdgeDrag:
 
 class TimelineView(QWidget):
     """Lanes (one per codebook group, then Untagged), a Turns lane, a filmstrip and
-    the sound, under a ruler. GUI thread only."""
+    the sound, under a ruler; a Supervision lane of comments when there are any (or
+    ``set_comments(..., lane=True)``). GUI thread only."""
 
     seekRequested = Signal(int)  # frame
     momentClicked = Signal(int)  # moment id
     momentEdited = Signal(int, int, int)  # moment id, start frame, end frame (inclusive)
     edgeDragged = Signal(int)  # while an edge is dragged: the frame it would trim to
     zoomChanged = Signal(float)  # frames per pixel
+    commentClicked = Signal(int)  # comment id, clicked in the Supervision lane
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -113,6 +115,8 @@ class TimelineView(QWidget):
         self._bg_version = 0
         self._style = paint.TimelineStyle(self.palette(), self.font(), None)
         self._lanes: tuple[Lane, ...] = layout_lanes(self.height(), [])
+        self.comments = CommentMarks()  # the Supervision lane
+        self._locked = LockedMoments()  # moments from a package, drawn hatched
 
     # -- public API ---------------------------------------------------------------------------
 
@@ -167,6 +171,18 @@ class TimelineView(QWidget):
         self._turns = sorted(turns, key=lambda t: (t.frame, t.id))
         self._set_turn_arrays()
         self._changed_background()
+
+    def set_comments(self, threads: Sequence[Thread], *, lane: bool = False) -> None:
+        """The recording's comments, each with its replies (``lane``: show the lane even
+        when there are none)."""
+        if self.comments.set(threads, lane):  # the lane came or went
+            self.updateGeometry()
+            self._relayout()
+        self._changed_background()
+
+    def set_selected_comment(self, comment_id: int | None) -> None:
+        self.comments.selected = comment_id
+        self.update()
 
     def set_selected(self, moment_id: int | None) -> None:
         if moment_id == self._selected:
@@ -260,11 +276,12 @@ class TimelineView(QWidget):
 
     def sizeHint(self) -> QSize:
         """Every lane at its largest, empty moment lanes thin: taller is only bigger blocks."""
-        return QSize(1000, maximum_height(self._groups(), self._empty))
+        return QSize(1000, maximum_height(self._groups(), self._empty)
+                     + self.comments.extra_height())
 
     def minimumSizeHint(self) -> QSize:
         groups = len(self._codebook.groups) if self._codebook else 0
-        return QSize(LABEL_WIDTH + 200, minimum_height(groups))
+        return QSize(LABEL_WIDTH + 200, minimum_height(groups) + self.comments.extra_height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         before = self._vp.frames_per_px
@@ -297,8 +314,13 @@ class TimelineView(QWidget):
                 p.save()
                 p.setClipRect(area)
                 self._paint_moments(p, float(area.left()), float(area.right() + 1))
+                self._locked.paint(p, self._lanes, self._spans, self._moments, self._vp,
+                                   LABEL_WIDTH, area.left(), area.right() + 1, paint.BLOCK_INSET)
                 p.restore()
         p.setClipRect(track)
+        lane = self._lane(LaneKind.SUPERVISION)
+        if lane is not None:
+            self.comments.paint(p, self._style, lane, self._vp, LABEL_WIDTH, self.width())
         ruler = self._lanes[0]
         if self._drag is not None:
             s, e = self._drag.preview
@@ -319,10 +341,15 @@ class TimelineView(QWidget):
         if x < 0:
             return
         lane = self._lane_at(y)
+        comment = self.comments.at(self._vp, lane, x) if lane is not None and \
+            lane.kind is LaneKind.SUPERVISION else None
+        if comment is not None:
+            self.commentClicked.emit(comment)
+            return
         if lane is not None and lane.holds_moments:
             hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
                            prefer=self._selected)
-            if hit is not None and hit.part == "body":
+            if hit is not None and (hit.part == "body" or self._moments[hit.moment_id].locked):
                 self.momentClicked.emit(hit.moment_id)
                 return
             if hit is not None:
@@ -476,7 +503,7 @@ class TimelineView(QWidget):
         return [(g.id, g.label) for g in self._codebook.groups] if self._codebook else []
 
     def _relayout(self) -> None:
-        self._lanes = layout_lanes(self.height(), self._groups(), self._empty)
+        self._lanes = self.comments.layout(self.height(), self._groups(), self._empty)
 
     def _fit_lanes(self) -> None:
         """Thin the moment lanes that hold nothing; their height goes to those that do."""
@@ -580,7 +607,8 @@ class TimelineView(QWidget):
         if x >= 0 and lane is not None and lane.holds_moments:
             hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
                            prefer=self._selected)
-            edge = hit is not None and hit.part != "body"
+            edge = hit is not None and hit.part != "body" and \
+                not self._moments[hit.moment_id].locked
         if edge:
             self.setCursor(Qt.CursorShape.SizeHorCursor)
         else:
@@ -592,47 +620,18 @@ class TimelineView(QWidget):
         if lane is None or self._times is None:
             return ""
         if x < 0:
-            if lane.kind is LaneKind.TURNS:
-                return ("Turns: circle = child, square = adult; filled = initiative, "
-                        "ring = reception, ring with dot = response")
-            codes = self._lane_codes.get(lane.key, ())
-            if codes and self._codebook is not None:
-                names = "<br>".join(html.escape(self._codebook.code(c).label) for c in codes)
-                return f"<b>{html.escape(lane.label)}</b><br>{names}"
-            return html.escape(lane.label)
+            return tips.label_tip(lane, self._lane_codes.get(lane.key, ()), self._codebook)
+        if lane.kind is LaneKind.SUPERVISION:
+            return self.comments.tooltip(self._vp, lane, x)
         if lane.holds_moments:
             hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
                            prefer=self._selected)
-            if hit is None:
-                return ""
-            m = self._moments[hit.moment_id]
-            t0, t1 = moment_ms(self._vp, m.start_frame, m.end_frame)
-            hours = self._vp.duration_ms >= 3_600_000
-            span = (f"{ruler_time(t0, hours=hours, fraction=True)} – "
-                    f"{ruler_time(t1, hours=hours, fraction=True)}")
-            still = next((st for st in self._stills
-                          if m.start_frame <= st.frame <= m.end_frame), None)
-            if still is not None and abs(self._vp.frame_x(still.frame) - x) <= 6:
-                caption = f"<br>{html.escape(still.caption)}" if still.caption else ""
-                return f"<b>Still</b>, frame {still.frame}: the review pauses here{caption}"
-            labels = ", ".join(self._code_label(c) for c in m.codes) or "No code yet"
-            title = html.escape(m.title or "Untitled moment")
-            return (f"<b>{title}</b><br>{html.escape(labels)}<br>{span} (frames {m.start_frame}–"
-                    f"{m.end_frame}){'<br>★ Chosen for review' if m.selected_for_review else ''}"
-                    f"{f'<br>Still at frame {still.frame}' if still is not None else ''}")
-        if lane.kind is LaneKind.TURNS and len(self._turn_ms):
-            xs = self._turn_ms / self._vp.ms_per_px - self._vp.scroll_px
-            i = int(np.argmin(np.abs(xs - x)))
-            if abs(xs[i] - x) <= 6:
-                t = self._turns[i]
-                return f"{t.actor.value.capitalize()} · {t.kind.value}, frame {t.frame}" + (
-                    f"<br>{html.escape(t.note)}" if t.note else "")
+            label = tips.code_labeller(self._codebook, self._group_of_code)
+            return "" if hit is None else tips.moment_tip(self._moments[hit.moment_id],
+                                                          self._vp, self._stills, x, label)
+        if lane.kind is LaneKind.TURNS:
+            return tips.turn_tip(self._turns, self._turn_ms, self._vp, x)
         return ""
-
-    def _code_label(self, code_id: str) -> str:
-        if self._codebook is None or code_id not in self._group_of_code:
-            return code_id
-        return self._codebook.code(code_id).label
 
 
 def _rects(region: QRegion) -> list[QRect]:
