@@ -247,10 +247,11 @@ def test_a_pdf_needs_a_pdf_writer_and_writes_nothing_without_one(
     assert not out.exists()
 
 
-def test_a_summary_is_html_or_pdf(summary_case: SummaryCase, tmp_path: Path) -> None:
-    with pytest.raises(VigtoolError, match=r"summary\.docx: a summary is saved as \.html or \.pdf"):
-        _export(summary_case, tmp_path / "summary.docx")
-    assert not (tmp_path / "summary.docx").exists()
+def test_a_summary_is_html_pdf_or_word(summary_case: SummaryCase, tmp_path: Path) -> None:
+    with pytest.raises(VigtoolError,
+                       match=r"summary\.odt: a summary is saved as \.html, \.pdf or \.docx"):
+        _export(summary_case, tmp_path / "summary.odt")
+    assert not (tmp_path / "summary.odt").exists()
 
 
 def test_family_summary_needs_a_moment_chosen_for_review(summary_case: SummaryCase,

@@ -225,3 +225,20 @@ class SelfAssessment:
     to_develop: tuple[str, ...]  # principle ids to develop
     to_develop_note: str
     updated_at: str
+
+
+@dataclass(frozen=True)
+class Rating:
+    """A point on a scale: how the parent (or the practitioner) rated ``measure`` at
+    ``cycle`` (0 is the first meeting, before any filming; N the review of cycle N).
+    ``rated_by`` says whose rating it is ("parent" even when the practitioner typed it
+    in for them); ``note`` is the practitioner's own and stays in their record."""
+
+    id: int
+    case_id: int
+    cycle: int
+    measure: str
+    value: int
+    note: str
+    rated_by: str
+    rated_at: str

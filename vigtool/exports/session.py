@@ -28,6 +28,7 @@ from typing import Any, ClassVar
 
 from vigtool import __version__
 from vigtool.codebook import DEFAULT_CODEBOOK_ID, Codebook, builtin_codebook
+from vigtool.domain.measures import Measure, for_family
 from vigtool.domain.plain import plain
 from vigtool.domain.records import Moment, Recording
 from vigtool.domain.timebase import FrameTimes
@@ -172,6 +173,21 @@ class GoalInfo:
 
 
 @dataclass(frozen=True)
+class RatingInfo:
+    """A point on a scale: ``measure`` rated ``value`` at ``cycle`` (0: the first meeting)
+    by the parent or the practitioner; ``note`` is the practitioner's own."""
+
+    id: int
+    cycle: int
+    measure: str
+    value: int
+    rated_by: str
+    rated_at: str
+    note: str
+
+
+
+@dataclass(frozen=True)
 class SessionExport:
     """One case (all cycles, or the one in ``cycle``) as it was at ``exported_at``.
 
@@ -191,6 +207,10 @@ class SessionExport:
     stills: tuple[StillInfo, ...]
     reflections: tuple[ReflectionInfo, ...]
     goals: tuple[GoalInfo, ...]
+    # Scaling from the first meeting up to ``cycle`` (every cycle when None), and the
+    # measures those ratings are on (their ranges and wording), so the file explains itself.
+    ratings: tuple[RatingInfo, ...] = ()
+    measures: tuple[Measure, ...] = ()
 
     def recording(self, recording_id: int) -> RecordingInfo:
         for recording in self.recordings:
@@ -236,6 +256,7 @@ class SessionExport:
             stills=tuple(s for s in self.stills if shown(s.recording_id, s.frame)),
             reflections=tuple(r for r in self.reflections
                               if r.moment_id is None or r.moment_id in chosen),
+            ratings=for_family(self.ratings),
         )
 
     def to_dict(self) -> dict[str, Any]:
@@ -259,6 +280,9 @@ class SessionExport:
             "stills": plain(self.stills),
             "reflections": plain(self.reflections),
             "goals": plain(self.goals),
+            "ratings": plain(self.ratings),
+            "measures": [m.to_dict() for m in self.measures
+                         if any(r.measure == m.id for r in self.ratings)],
         }
 
 
@@ -314,6 +338,10 @@ def build_session(
         for r in ws.review.reflections(case_id, cycle)
     )
     goals = tuple(GoalInfo(g.id, g.cycle, g.text) for g in ws.review.goals(case_id, cycle))
+    ratings = tuple(
+        RatingInfo(r.id, r.cycle, r.measure, r.value, r.rated_by, r.rated_at, r.note)
+        for r in ws.measures.ratings(case_id) if cycle is None or r.cycle <= cycle
+    )
     return SessionExport(
         exported_at=datetime.now(UTC).isoformat(timespec="seconds"),
         vigtool_version=__version__,
@@ -327,6 +355,8 @@ def build_session(
         stills=tuple(stills),
         reflections=reflections,
         goals=goals,
+        ratings=ratings,
+        measures=ws.measures.measures(),
     )
 
 

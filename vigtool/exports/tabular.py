@@ -1,4 +1,4 @@
-"""CSV (one row per moment) and JSON (the whole snapshot) exports.
+"""CSV (one row per moment, or one per rating) and JSON (the whole snapshot) exports.
 
 Both are the practitioner's own exports: they include the private note.
 The CSV is for spreadsheets: UTF-8 with a byte-order mark so Excel reads
@@ -61,6 +61,18 @@ CSV_COLUMNS: Final = (
     "selected_for_review",
     "review_order",
 )
+RATINGS_COLUMNS: Final = (
+    "case",
+    "cycle",
+    "measure",
+    "measure_name",
+    "value",
+    "scale_min",
+    "scale_max",
+    "rated_by",
+    "rated_at",
+    "note",
+)
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 Cell = str | int | None
 
@@ -88,6 +100,34 @@ def write_csv(
             row = _csv_row(session.case.code, recording.cycle, recording.original_name, moment)
             writer.writerow([_cell(value) for value in row])
             progress(done, total)
+    return out
+
+
+def write_ratings_csv(
+    session: SessionExport,
+    out: Path,
+    *,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> Path:
+    """Scaling as a spreadsheet: one row per rating, by measure, then cycle (0 is the
+    first meeting), the parent's before the practitioner's; returns ``out``.
+
+    Each row names the measure's range, so a reader never has to guess whether 7
+    was out of 10. Made from ``session`` as the audience may see it (for the
+    family: the parent's own ratings, without notes)."""
+    measures = {m.id: m for m in session.measures}
+    with export_target(out) as tmp, tmp.open("w", encoding="utf-8-sig", newline="") as f:
+        writer = csv.writer(f, dialect="excel")
+        writer.writerow(RATINGS_COLUMNS)
+        for r in session.ratings:
+            cancel.raise_if_cancelled()
+            measure = measures.get(r.measure)
+            row: list[Cell] = [
+                session.case.code, r.cycle, r.measure,
+                measure.name if measure else r.measure,
+                r.value, measure.min if measure else None, measure.max if measure else None,
+                r.rated_by, r.rated_at, r.note]
+            writer.writerow([_cell(value) for value in row])
     return out
 
 

@@ -1,8 +1,10 @@
 """The end of a shared review: the parent's question, and what to look for next time.
 
 Parent-facing and edited together: the helping question in the parent's own
-words, what they said about the clips (read back to them, in their words),
-and the goals agreed for the next film. Every change is saved when
+words, how confident they feel about it now on a big 0-10 scale they may
+skip (``review_scale``: each measure asked every cycle), what they said about
+the clips (read back to them, in their words), and the goals agreed for the
+next film. Every change is saved when
 Return is pressed or the field is left; the fields wrap, so a long question
 reads whole. The parent's words about the review as a whole go in the
 practitioner's panel beside this page (saved as a reflection on the cycle).
@@ -25,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from vigtool.errors import NotFound
 from vigtool.gui.review_fields import WrappingField
+from vigtool.gui.review_scale import scale_questions
 from vigtool.gui.words import _
 from vigtool.workspace import Workspace
 
@@ -78,6 +81,9 @@ class ReviewClosing(QWidget):
         body_layout.setSpacing(10)
         body_layout.addWidget(heading)
         body_layout.addWidget(self.question)
+        self.scales = scale_questions(workspace, case_id, cycle)
+        for scale in self.scales:
+            body_layout.addWidget(scale)
         body_layout.addWidget(self.said_heading)
         body_layout.addWidget(self.said)
         body_layout.addWidget(goals_heading)
@@ -110,6 +116,8 @@ class ReviewClosing(QWidget):
             self.question.setText(case.helping_question)
         said = [f"“{r.text}”" for r in self._ws.review.reflections(self._case_id, self._cycle)
                 if r.moment_id is not None]
+        for scale in self.scales:
+            scale.refresh()
         self.said.setText("\n".join(said))
         self.said_heading.setVisible(bool(said))
         self.said.setVisible(bool(said))

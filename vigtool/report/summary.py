@@ -8,11 +8,15 @@ practitioner's record adds codes, timings, chains, the practitioner's notes
 and the progress charts. The family's data has no place for the notes or
 for any number at all (``SummaryMoment.detail`` is None and ``progress`` is
 empty): a count of moments per principle or the longest back-and-forth
-reads as a score to a parent, so no template slip can show one.
+reads as a score to a parent, so no template slip can show one. The one
+exception is the parent's own scaling answers (``scales``: how confident they
+feel about their question, 0 to 10, from the first meeting on): those are
+theirs, asked of them and given by them, like their words.
 """
 
 from __future__ import annotations
 
+import gettext
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
@@ -24,10 +28,11 @@ from markupsafe import Markup
 from vigtool.codebook import Codebook
 from vigtool.domain.chains import chain_stats
 from vigtool.domain.clock import minutes_time
+from vigtool.domain.measures import Scale
 from vigtool.domain.records import Moment, Recording
 from vigtool.errors import InvalidEdit, NotFound, VigtoolError
 from vigtool.report import i18n
-from vigtool.report.charts import SVG_NAMESPACE, Chart, progress_charts
+from vigtool.report.charts import SVG_NAMESPACE, Chart, progress_charts, scale_charts
 from vigtool.report.pictures import Picture, PictureTaker
 from vigtool.report.progress import Progress, measure_progress
 from vigtool.workspace import View
@@ -118,6 +123,9 @@ class SummaryData:
     cycle_note: str
     earlier: tuple[EarlierSession, ...] = ()
     self_look: SelfLook | None = None
+    # Scaling (ws.measures.scales) from the first meeting (cycle 0) up to this cycle. The
+    # family's holds only the parent's own ratings: their answers, not a score of them.
+    scales: tuple[Scale, ...] = ()
 
     @property
     def family(self) -> bool:
@@ -185,6 +193,7 @@ def build_summary(
         cycle_note="" if family else cycle_note.strip(),
         earlier=_earlier_words(ws, case_id, cycle) if family else (),
         self_look=None if family else _self_look(ws, case_id, cycle, codebook),
+        scales=ws.measures.scales(case_id, up_to_cycle=cycle, family=family),
     )
 
 
@@ -280,6 +289,7 @@ def render_html(data: SummaryData, *, for_print: bool = False, language: str | N
     t = i18n.translations(language)
     family = data.family
     charts = () if family else progress_charts(data.progress, t)
+    scales = summary_scale_charts(data, t)
     template = _environment(language).get_template(
         "summary_print.html.j2" if for_print else "summary.html.j2"
     )
@@ -287,11 +297,18 @@ def render_html(data: SummaryData, *, for_print: bool = False, language: str | N
         data=data,
         family=family,
         charts=charts,
+        scales=scales,
         inline_svg=_inline_svg,
         long_date=lambda iso: i18n.long_date(iso, t.gettext),
         clock=_clock,
         lang=language or "en",
     )
+
+
+def summary_scale_charts(data: SummaryData, t: gettext.NullTranslations) -> tuple[Chart, ...]:
+    """The scaling charts of ``data`` (one per measure rated), for every format: the first
+    meeting, if rated, then each cycle up to this one."""
+    return scale_charts(data.scales, range(1, data.cycle + 1), family=data.family, t=t)
 
 
 def _inline_svg(chart: Chart) -> Markup:

@@ -186,6 +186,29 @@ def _supervision(db: Database) -> None:
         )"""
     )
 
+@migrations(name="0005_ratings")
+def _ratings(db: Database) -> None:
+    """Scaling: the parent's (or the practitioner's) rating on a measure at a point of the
+    work: cycle 0 is the first meeting, cycle N the review of cycle N. One rating per
+    case, cycle, measure and rater: a new answer at the same point replaces the last
+    (undo brings it back), so every reader agrees on which value counts."""
+    db.execute(
+        """CREATE TABLE ratings (
+            id INTEGER PRIMARY KEY,
+            case_id INTEGER NOT NULL REFERENCES cases(id),
+            cycle INTEGER NOT NULL CHECK (cycle >= 0),
+            measure TEXT NOT NULL DEFAULT 'helping-question' CHECK (length(measure) > 0),
+            value INTEGER NOT NULL,
+            note TEXT NOT NULL DEFAULT '',
+            rated_by TEXT NOT NULL DEFAULT 'parent'
+                CHECK (rated_by IN ('parent', 'practitioner')),
+            rated_at TEXT NOT NULL,
+            UNIQUE (case_id, cycle, measure, rated_by)
+        )"""
+    )
+    db.execute("CREATE INDEX ratings_by_case ON ratings (case_id, measure, cycle)")
+
+
 def known_migration_names() -> frozenset[str]:
     """Every migration this version knows (all are pending on an empty database)."""
     return frozenset(m.name for m in migrations.pending(Database(memory=True)))

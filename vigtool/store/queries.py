@@ -17,7 +17,7 @@ Row = dict[str, Any]
 # Tables a manager may read by id or by case; names never come from input.
 TABLES = frozenset({"cases", "cycles", "recordings", "moments", "turns", "stills",
                     "reflections", "goals", "consents", "audit_log", "comments",
-                    "self_assessments"})
+                    "self_assessments", "ratings"})
 
 
 def rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -158,4 +158,23 @@ def comment_by_uid(db: Database, uid: str) -> Row | None:
 def self_assessment(db: Database, case_id: int, cycle: int) -> Row | None:
     found = rows(db, "SELECT * FROM self_assessments WHERE case_id = ? AND cycle = ?",
                  [case_id, cycle])
+    return found[0] if found else None
+
+
+# -- scaling ------------------------------------------------------------------------------
+
+def ratings(db: Database, case_id: int, measure: str | None) -> list[Row]:
+    """A case's ratings (on one measure), by measure, cycle, then the parent's first."""
+    sql = "SELECT * FROM ratings WHERE case_id = ?"
+    params: list[Any] = [case_id]
+    if measure is not None:
+        sql += " AND measure = ?"
+        params.append(measure)
+    return rows(db, sql + " ORDER BY measure, cycle, rated_by = 'practitioner', id", params)
+
+
+def rating_at(db: Database, case_id: int, cycle: int, measure: str, rated_by: str
+              ) -> Row | None:
+    found = rows(db, "SELECT * FROM ratings WHERE case_id = ? AND cycle = ? AND measure = ? "
+                     "AND rated_by = ?", [case_id, cycle, measure, rated_by])
     return found[0] if found else None

@@ -10,6 +10,7 @@ from vigtool.workspace.annotations import Annotations
 from vigtool.workspace.caseload import Caseload
 from vigtool.workspace.door import Door
 from vigtool.workspace.library import Library
+from vigtool.workspace.measures import Measures
 from vigtool.workspace.privacy import Privacy
 from vigtool.workspace.review import Review
 from vigtool.workspace.supervision import Supervision
@@ -25,6 +26,7 @@ class View:
         self.annotations = Annotations(door, self.library)
         self.review = Review(door, self.caseload, self.annotations)
         self.supervision = Supervision(door, self.caseload, self.library)
+        self.measures = Measures(door, self.caseload)
 
     @property
     def root(self) -> Path:

@@ -9,7 +9,8 @@ The Workspace itself only opens and closes, holds the lock, runs edits,
 keeps undo and redo, and tells listeners what changed. Each feature lives in
 a small manager it owns: ``ws.caseload`` (cases, cycles), ``ws.library``
 (recordings and their media), ``ws.annotations`` (moments, turns, stills,
-review choice), ``ws.review`` (reflections, goals) and ``ws.privacy``
+review choice), ``ws.review`` (reflections, goals), ``ws.measures`` (the
+parent's scaling ratings and the measures they are on) and ``ws.privacy``
 (consents, the audit log). The documented scripting API (``add_moment``,
 ``undo``...) is kept here as one-line delegates to them.
 
@@ -51,6 +52,7 @@ from vigtool.workspace.changes import Changes
 from vigtool.workspace.door import IndexCache
 from vigtool.workspace.library import Library
 from vigtool.workspace.lock import WorkspaceLock
+from vigtool.workspace.measures import Measures
 from vigtool.workspace.privacy import Privacy
 from vigtool.workspace.review import Review
 from vigtool.workspace.snapshot import Snapshot
@@ -194,6 +196,7 @@ class Workspace(View):
     add_comment = _Delegate("supervision", Supervision.add_comment)
     add_reflection = _Delegate("review", Review.add_reflection)
     add_goal = _Delegate("review", Review.add_goal)
+    add_rating = _Delegate("measures", Measures.add_rating)
 
     # -- change notification and undo -----------------------------------------------------
 
