@@ -1,11 +1,12 @@
-"""Write a session summary to a file: HTML or PDF, by the file's extension.
+"""Write a session summary to a file: HTML, PDF or Word (.docx), by the file's extension.
 
 The family's version is checked for deficit words and jargon before anything
 is written (``FamilyWordingError`` names each word and where it came from).
 The file appears only once complete, private to the user (atomic_output),
 and ``run_export`` writes the audit log line. No Qt here: a PDF is drawn by
 the ``PdfWriter`` the caller passes in (the app and the command line pass
-``vigtool.gui.pdf.html_to_pdf``).
+``vigtool.gui.pdf.html_to_pdf``); a Word document is written by python-docx
+(``docx_writer``) from the same data and words as the PDF.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from vigtool.report.language import require_family_wording
 from vigtool.report.summary import Audience, build_summary, render_html
 from vigtool.workspace import View
 
-FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf"}
+FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
 
 
 class PdfWriter(Protocol):
@@ -57,12 +58,12 @@ def export_summary(
     out = Path(out).expanduser()
     kind = FORMATS.get(out.suffix.lower())
     if kind is None:
-        raise VigtoolError(f"{out.name}: a summary is saved as .html or .pdf")
+        raise VigtoolError(f"{out.name}: a summary is saved as .html, .pdf or .docx")
     if kind == "pdf" and pdf_writer is None:
         raise VigtoolError(f"{out.name}: a PDF summary needs the app's PDF writer; save as .html")
     case = _find_case(ws, case_code_or_id)
     data = build_summary(ws, case.id, cycle, audience=audience, codebook=codebook)
-    page = render_html(data, for_print=kind == "pdf", language=language)
+    page = render_html(data, for_print=kind != "html", language=language)
     if data.family:
         require_family_wording(data, page)
     if pdf_writer is not None and kind == "pdf":
@@ -74,6 +75,11 @@ def export_summary(
             footer=_("Page %(page)d of %(pages)d"),
             title=html.unescape(title.group(1).strip()) if title else "",
         )
+    elif kind == "docx":
+        from vigtool.report.docx_writer import write_summary_docx  # python-docx: 0.1 s to load
+
+        with file_errors(out), atomic_output(out) as tmp:
+            write_summary_docx(data, tmp, page=page, language=language)
     else:
         with file_errors(out), atomic_output(out) as tmp:
             tmp.write_text(page, encoding="utf-8")
