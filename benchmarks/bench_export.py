@@ -2,7 +2,7 @@
 
 Run from the repository root::
 
-    .venv/bin/python -m benchmarks.bench_export             # ~6 minutes (+ ~1 min the first time)
+    .venv/bin/python -m benchmarks.bench_export             # ~7 minutes (+ ~1 min the first time)
     .venv/bin/python -m benchmarks.bench_export --repeats 1 # quicker, noisier
     .venv/bin/python -m benchmarks.bench_export --json      # JSON on stdout, the table on stderr
 
@@ -102,7 +102,7 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
     plan = plan_smart(index, START_FRAME, last)
     timings: dict[str, list[float]] = {
         "smart": [], "full": [], "ffmpeg": [], "set": [], "set_reel": [], "ffmpeg_set": [],
-        "ffmpeg_reel": []}
+        "ffmpeg_reel": [], "replay": []}
     checks: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="vigtool-bench-export-") as tmp, \
             _session_workspace(source, Path(tmp) / "ws") as (ws, case_id):
@@ -117,6 +117,12 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
             out = folder / "full.mp4"
             result = cut_clip(source, index, START_FRAME, last, out, options=options)
             checks.append(_check("full re-encode did not copy", not result.smart, ""))
+
+        def replay() -> None:
+            options = CutOptions(replay="slow")
+            out = folder / "replay.mp4"
+            result = cut_clip(source, index, START_FRAME, last, out, options=options)
+            checks.append(_check("the replay clip took the smart path", result.smart, ""))
 
         def ffmpeg() -> None:
             subprocess.run(
@@ -155,7 +161,7 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
             timings["ffmpeg_set"].append(time.perf_counter() - began)
 
         runs: list[tuple[str, Callable[[], None]]] = [
-            ("smart", smart), ("ffmpeg", ffmpeg), ("full", full)
+            ("smart", smart), ("ffmpeg", ffmpeg), ("full", full), ("replay", replay)
         ]
         for round_ in range(repeats):
             order = runs[round_ % len(runs):] + runs[: round_ % len(runs)]  # take turns first
@@ -164,15 +170,18 @@ def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:
             pair = [whole_set, ffmpeg_set] if round_ % 2 == 0 else [ffmpeg_set, whole_set]
             for run in pair:
                 run()
-        for name in ("smart", "full"):
+        for name, frames in (("smart", CLIP_FRAMES), ("full", CLIP_FRAMES),
+                             ("replay", 3 * CLIP_FRAMES)):
             made = build_frame_index(folder / f"{name}.mp4")
-            checks.append(_check(f"{name} clip has {CLIP_FRAMES} frames",
-                                 made.frame_count == CLIP_FRAMES, str(made.frame_count)))
+            checks.append(_check(f"{name} clip has {frames} frames",
+                                 made.frame_count == frames, str(made.frame_count)))
     med = {name: statistics.median(values) for name, values in timings.items() if values}
     rows = [
         _row("smart cut, 10 s of 1080p", med["smart"], med["ffmpeg"], SMART_GOAL),
         _row("full re-encode, 10 s of 1080p", med["full"], med["ffmpeg"], FULL_GOAL),
         Row("ffmpeg CLI baseline (veryfast)", med["ffmpeg"], None, None, "", None),
+        Row("smart cut + half-speed replay", med["replay"], med["smart"],
+            round(med["replay"] / med["smart"], 2), "info: vs the smart cut", None),
         _row("session set: 5 clips+reel+stills", med["set"], med["ffmpeg_set"], SET_GOAL),
         Row("  of which the reel (joined)", med["set_reel"], med["ffmpeg_reel"],
             round(med["set_reel"] / med["ffmpeg_reel"], 2), "info", None),

@@ -121,7 +121,8 @@ def cut_clips(
     """The clips of ``export_clips``, written into ``folder``, with how each was cut.
 
     ``everything`` (every moment, not only the chosen ones) is for the
-    practitioner's own record only."""
+    practitioner's own record only. A replay that holds a still (``options.replay``
+    "freeze") holds each moment's own: where its clip pauses in the review."""
     if everything and not holds_everything(audience):
         raise VigtoolError("clips of every moment are for the practitioner's own record "
                            "only: export them for the practitioner, or only the chosen ones")
@@ -136,6 +137,8 @@ def cut_clips(
         clip_options = options
         if captions and item.moment.strengths.strip():
             clip_options = replace(options, caption=item.moment.strengths)
+        if options.replay == "freeze" and options.still_frame is None:
+            clip_options = replace(clip_options, still_frame=_pause_frame(view, item.moment))
 
         def step(done: int, total: int, n: int = n) -> None:
             progress(n * 1000 + (1000 * done // max(total, 1)), len(chosen) * 1000)
@@ -145,6 +148,12 @@ def cut_clips(
                           cancel=cancel)
         written.append(CutClip(item, result, clip_options))
     return written
+
+
+def _pause_frame(view: View, moment: Moment) -> int:
+    """Where the moment's clip pauses in the shared review: its still, else its last frame."""
+    stills = view.annotations.stills_in(moment)
+    return stills[0].frame if stills else moment.end_frame
 
 
 def _remove_stale(earlier: list[Path], written: Sequence[Path]) -> None:
@@ -174,17 +183,21 @@ def export_reel(
     """The chosen moments, in review order, as one MP4 with title cards between them.
 
     ``clips`` (from ``cut_clips``, same case and cycle) are joined as they are,
-    padding and words included, so their pictures are not cut again."""
+    padding and words included, so their pictures are not cut again; but a
+    clip with a replay is not (the film shows each moment once): its moment is
+    cut again for the reel, with the same padding and words."""
     case = view.caseload.case(case_id)
     if out.is_dir():
         out = out / reel_name(case.code, cycle, audience)
     segments = [_segment(c.item, c) for c in clips] if clips else [
         _segment(c, None) for c in chosen_moments(view, case_id, cycle)]
-    if clips and len({c.result.smart for c in clips}) > 1:
+    plain = [c.options.replay == "none" for c in clips]
+    if clips and (not all(plain) or len({c.result.smart for c in clips}) > 1):
         # Smart-cut and re-encoded clips hold different H.264 settings: the reel cuts the
-        # re-encoded ones again, its own way, so that every piece joins.
-        segments = [s if c.result.smart else ReelSegment(**{**s.__dict__, "clip": None})
-                    for s, c in zip(segments, clips, strict=True)]
+        # re-encoded ones again, its own way, so that every piece joins; and those with a
+        # replay, so that the film shows each moment once.
+        segments = [s if p and c.result.smart else ReelSegment(**{**s.__dict__, "clip": None})
+                    for s, c, p in zip(segments, clips, plain, strict=True)]
     return make_reel(segments, out, title_cards=title_cards, progress=progress, cancel=cancel)
 
 

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from fractions import Fraction
+from itertools import chain
 from pathlib import Path
 from typing import Literal, Protocol
 
@@ -52,6 +53,17 @@ from vigtool.media.encode import (
 from vigtool.media.frame_index import FrameIndex
 from vigtool.media.looks import Look, fade_gain
 from vigtool.media.opening import open_video
+from vigtool.media.replay import (
+    DECLICK_S,
+    ReplayKind,
+    ReplayPlan,
+    ReplaySound,
+    ReplayWriter,
+    check_replay,
+    plan_replay,
+    replay_pictures,
+    replay_sound,
+)
 from vigtool.media.smartcut import SmartCutUnsafe, SmartWriter, plan_smart
 from vigtool.media.textdraw import caption_band, caption_strip, layout_caption
 from vigtool.privacy.files import atomic_output
@@ -70,6 +82,10 @@ class CutOptions:
     frame grows), or ``"over"`` it where they cover no face (below it when no
     such place holds in every frame). ``caption_rows`` is the least height of a
     band below (a reel gives every moment's band the height of its tallest).
+    ``replay`` plays the moment again after itself: ``"slow"`` at ``replay_speed``
+    (its sound ``replay_sound``: silence, or stretched at its own pitch), or
+    ``"freeze"``: the still at source frame ``still_frame`` (by default the
+    clip's last frame) held ``freeze_s`` seconds, silent (see ``replay.py``).
     """
 
     pad_before_ms: int = 0
@@ -80,12 +96,19 @@ class CutOptions:
     smart: bool = True
     caption_place: Literal["below", "over"] = "below"
     caption_rows: int = 0
+    replay: ReplayKind = "none"
+    replay_speed: float = 0.5
+    freeze_s: float = 3.0
+    replay_sound: ReplaySound = "silent"
+    still_frame: int | None = None
 
 
 @dataclass(frozen=True)
 class CutResult:
     """The clip written: its frames, whether GOPs were copied, its length in seconds, and
-    where burnt-in words went ("below" the picture, over its "top" or "bottom", or None)."""
+    where burnt-in words went ("below" the picture, over its "top" or "bottom", or None).
+    A replay clip's frames and seconds count its replay too, which starts ``replay_at_s``
+    seconds in."""
 
     path: Path
     frames: int
@@ -93,6 +116,7 @@ class CutResult:
     seconds: float
     has_audio: bool
     caption_at: str | None = None
+    replay_at_s: float | None = None
 
 
 def padded_span(index: FrameIndex, first: int, last: int, before_ms: int, after_ms: int
@@ -134,23 +158,34 @@ def cut_clip(
         if stream.index != index.stream_index:
             raise MediaError(f"{source.name} changed since it was indexed; import it again")
         facts = SourceFacts.read(container, stream)
-        clip = _Clip(source, first, last, int(index.pts[first]) * tb, seconds, options, facts)
+        replay = None
+        if options.replay != "none":
+            replay = plan_replay(index, first, last, kind=options.replay,
+                                 speed=options.replay_speed, freeze_s=options.freeze_s,
+                                 still=options.still_frame, sound=options.replay_sound)
+        clip = _Clip(source, first, last, int(index.pts[first]) * tb, seconds, options, facts,
+                     replay)
         with atomic_output(out) as tmp:
             smart, caption_at = False, None
             plan = plan_smart(index, first, last) if _smart_allowed(options, facts) else None
             if plan is not None:
                 try:
-                    _write(tmp, SmartWriter(container, stream, index, plan, facts.rotation),
-                           clip, progress, cancel)
+                    writer: _Writer = (
+                        SmartWriter(container, stream, index, plan, facts.rotation)
+                        if replay is None
+                        else ReplayWriter(container, stream, index, plan, facts.rotation, replay)
+                    )
+                    _write(tmp, writer, clip, progress, cancel)
                     smart = True
                 except SmartCutUnsafe:
                     stream.codec_context.flush_buffers()
             if not smart:
-                writer = _Reencoder(container, stream, index, clip, cancel)
-                caption_at = writer.caption_at
-                _write(tmp, writer, clip, progress, cancel)
-    return CutResult(out, last - first + 1, smart, float(seconds), facts.audio is not None,
-                     caption_at)
+                reencoder = _Reencoder(container, stream, index, clip, cancel)
+                caption_at = reencoder.caption_at
+                _write(tmp, reencoder, clip, progress, cancel)
+    frames = last - first + 1 + (len(replay.shown) if replay else 0)
+    return CutResult(out, frames, smart, float(clip.total_s), facts.audio is not None,
+                     caption_at, float(seconds) if replay else None)
 
 
 def _check_options(options: CutOptions) -> None:
@@ -164,6 +199,7 @@ def _check_options(options: CutOptions) -> None:
         raise VigtoolError(
             f"burnt-in words go 'below' or 'over' the picture, not {options.caption_place!r}"
         )
+    check_replay(options.replay, options.replay_speed, options.freeze_s, options.replay_sound)
 
 
 def _smart_allowed(options: CutOptions, facts: SourceFacts) -> bool:
@@ -186,10 +222,16 @@ class _Clip:
     seconds: Fraction
     options: CutOptions
     facts: SourceFacts
+    replay: ReplayPlan | None = None
+
+    @property
+    def total_s(self) -> Fraction:
+        """The whole clip's length: the moment, and its replay if it has one."""
+        return self.seconds + (self.replay.seconds if self.replay else 0)
 
     @property
     def fade_s(self) -> float:
-        return min(self.options.fade_ms / 1000, float(self.seconds) / 2)
+        return min(self.options.fade_ms / 1000, float(self.total_s) / 2)
 
 
 class _Writer(Protocol):
@@ -210,15 +252,19 @@ def _write(
         track = None
         if clip.facts.audio is not None:
             fmt = audio_format_of(clip.facts.audio)
-            count = round(clip.seconds * fmt.rate)
+            count = heard = round(clip.seconds * fmt.rate)
             track = AacTrack(out, fmt)
             samples = span_samples(clip.source, clip.start_s, count, fmt)
+            if clip.replay is not None:
+                count = round(clip.total_s * fmt.rate)
+                samples = chain(faded(samples, heard, fmt.rate, DECLICK_S), replay_sound(
+                    clip.replay, clip.source, clip.start_s, heard, count - heard, fmt))
             track.queue(faded(samples, count, fmt.rate, clip.fade_s))
         soft = options.caption if options.caption and options.caption_mode == "soft" else None
         subtitles = add_caption_track(out) if soft else None
         mux_in_step(out, writer.packets(progress, cancel), track)
         if subtitles is not None and soft:
-            mux_caption(out, subtitles, soft, 0.0, float(clip.seconds))
+            mux_caption(out, subtitles, soft, 0.0, float(clip.total_s))
 
 
 class _Reencoder:
@@ -309,14 +355,23 @@ class _Reencoder:
         tb = Fraction(*index.time_base)
         origin = int(index.pts[clip.first])
         durations = frame_durations(index, clip.first, clip.last)
-        total = len(durations)
-        frames = shaped_span(
-            self._container, self._stream, index, clip.first, clip.last,
-            shape=Shape(deinterlace=clip.facts.interlaced), sar=clip.facts.sar, cancel=cancel,
-        )
+        replay = clip.replay
+        total = len(durations) + (len(replay.shown) if replay else 0)
+        shape = Shape(deinterlace=clip.facts.interlaced)
+        frames = shaped_span(self._container, self._stream, index, clip.first, clip.last,
+                             shape=shape, sar=clip.facts.sar, cancel=cancel)
         for n, frame in frames:
             at = int(index.pts[n]) - origin
-            gain = fade_gain(float(at * tb), float(clip.seconds), clip.fade_s, clip.fade_s)
+            gain = fade_gain(float(at * tb), float(clip.total_s), clip.fade_s, clip.fade_s)
             yield from out.encode(self._look.apply(frame, gain), at, durations[n - clip.first])
             progress(n - clip.first + 1, total)
+        if replay is not None:
+            again = shaped_span(self._container, self._stream, index, replay.first,
+                                replay.last, shape=shape, sar=clip.facts.sar, cancel=cancel)
+            pictures = replay_pictures(replay.shown, again)
+            for done, (shown, frame) in enumerate(pictures, len(durations)):
+                gain = fade_gain(float(shown.pts * tb), float(clip.total_s), clip.fade_s,
+                                 clip.fade_s)
+                yield from out.encode(self._look.apply(frame, gain), shown.pts, shown.duration)
+                progress(done + 1, total)
         yield from out.flush()
