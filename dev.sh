@@ -14,6 +14,7 @@ SYSTEM_PACKAGES=(
   libxcb-xinerama0 libxcb-randr0 libxcb-render-util0 libxcb-image0 libegl1 libgl1
   libfontconfig1 libdbus-1-3 fonts-dejavu-core
   xvfb xauth xdotool imagemagick poppler-utils openbox
+  chromium  # the family's copy is tested in a real headless browser
 )
 PYTHON=${PYTHON:-python3}
 VENV=.venv

@@ -47,18 +47,29 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--no-smart", action="store_true", help="re-encode everything")
 
     p = sub.add_parser(
-        "export", help="export a case: everything for a session, clips, reel, stills, "
-        "summary or data")
+        "export", help="export a case: everything for a session, the family's own copy, "
+        "clips, reel, stills, summary or data")
     p.add_argument("kind", choices=EXPORT_KINDS,
                    help="session: the chosen clips, the highlight reel, the stills and the "
-                   "summary for the audience (for the practitioner: the record), in one folder")
+                   "summary for the audience (for the practitioner: the record), in one "
+                   "folder. family: the family's own copy for a phone, tablet or memory stick "
+                   "(index.html that opens offline in any browser, the chosen clips as MP4s "
+                   "any phone plays, the stills, the parent's words and the goals; needs the "
+                   "family's consent to the shared review and to keeping clips). ending: every "
+                   "cycle together, for the family (a celebration) or the practitioner's "
+                   "record (--audience practitioner), as .html, .pdf or .docx")
     p.add_argument("--workspace", type=Path, required=True)
     p.add_argument("--case", required=True, metavar="CODE")
-    p.add_argument("--cycle", type=cycle_number, help="one cycle (session: default the latest)")
+    cycles = p.add_mutually_exclusive_group()
+    cycles.add_argument("--cycle", type=cycle_number,
+                        help="one cycle (session and family: default the latest)")
+    cycles.add_argument("--all-cycles", action="store_true",
+                        help="every cycle (family: one folder with every session)")
     p.add_argument("--out", type=output_path, required=True,
-                   help="session: the folder to put the case-and-cycle folder in; a folder "
-                   "for clips/stills/eaf, else a file; never inside the workspace but for "
-                   "its exports/ folder")
+                   help="session, family: the folder to put the case-and-cycle folder in; "
+                   "a folder "
+                   "for clips/stills/eaf, else a file (summary, ending: .html, .pdf or .docx, "
+                   "by its extension); never inside the workspace but for its exports/ folder")
     p.add_argument("--force", action="store_true", help="replace files already there")
     p.add_argument("--captions", choices=("none", "soft", "burn"), default="none",
                    help="clips: the strengths wording as subtitles or burned in")
@@ -69,6 +80,15 @@ def add_parsers(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-a
     p.add_argument("--all", action="store_true",
                    help="clips: every moment, not just chosen (--audience practitioner only)")
     p.add_argument("--no-titles", action="store_true", help="reel: no title cards")
+    p.add_argument("--replay", choices=("none", "slow", "freeze"), default="none",
+                   help="clips: each moment again after itself, at half speed (slow) or "
+                   "held on its still (freeze); the highlight film shows each moment once")
+    p.add_argument("--replay-sound", choices=("silent", "pitch-kept"), default="silent",
+                   help="clips: the half-speed replay silent, or with its sound slowed at "
+                   "its own pitch")
+    p.add_argument("--freeze", type=milliseconds, default=3000, metavar="TIME",
+                   help="clips: how long --replay freeze holds the still, in ms (3000) or "
+                   "seconds (3s)")
     p.add_argument("--audience", choices=AUDIENCES, default=DEFAULT_AUDIENCE,
                    help="who the export is for, and so what it holds. "
                    + " ".join(f"{a}{' (the default)' if a == DEFAULT_AUDIENCE else ''}: "
@@ -128,7 +148,10 @@ def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-un
     with _open(args.workspace) as ws:
         case = ws.caseload.case_by_code(args.case)
         cycle = args.cycle
-        if args.kind == "session" and cycle is None:
+        if args.all_cycles and args.kind == "session":
+            raise VigtoolError("everything for a session is exported one cycle at a time: "
+                               "give --cycle, or leave out --all-cycles")
+        if args.kind in ("session", "family") and cycle is None and not args.all_cycles:
             cycles = ws.caseload.cycles(case.id)
             if not cycles:
                 raise VigtoolError(f"case {case.code} has no recordings yet")
@@ -136,7 +159,8 @@ def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-un
         request = ExportRequest(
             kind=args.kind, case_id=case.id, cycle=cycle, out=args.out,
             captions=args.captions, pad_ms=args.pad, fade_ms=args.fade, everything=args.all,
-            title_cards=not args.no_titles, audience=args.audience,
+            title_cards=not args.no_titles, audience=args.audience, replay=args.replay,
+            replay_sound=args.replay_sound, freeze_ms=args.freeze,
         )
         check_export_outputs(ws, request, force=args.force)
         try:
@@ -152,7 +176,8 @@ def run_export(args: argparse.Namespace, progress) -> int:  # type: ignore[no-un
 
 def _pdf_writer(request: ExportRequest) -> PdfWriter | None:
     """Qt's PDF writer, loaded only for a PDF summary (it starts a headless Qt)."""
-    pdf_summary = request.kind == "summary" and request.out.suffix.lower() == ".pdf"
+    pdf_summary = (request.kind in ("summary", "ending")
+                   and request.out.suffix.lower() == ".pdf")
     if not pdf_summary and request.kind != "session":
         return None
     from vigtool.gui.pdf import html_to_pdf

@@ -84,6 +84,34 @@ def session_folder(out: Path, case_code: str, cycle: int,
     return out / name
 
 
+FAMILY_PAGE = "index.html"  # the family's copy opens from this page
+_FAMILY_COPY = "family-copy"
+
+
+def family_copy_folder_name(case_code: str, cycle: int | None) -> str:
+    """The folder of the family's own copy: ``FAM-01-c2-family-copy`` for one cycle,
+    ``FAM-01-family-copy`` for every cycle of the case."""
+    suffix = f"-c{cycle}" if cycle is not None else ""
+    return f"{safe_code(case_code)}{suffix}-{_FAMILY_COPY}"
+
+
+def family_copy_folder(out: Path, case_code: str, cycle: int | None) -> Path:
+    """Where the family's own copy goes: its named folder inside ``out``, or ``out``
+    itself when it already has that name (like ``session_folder``)."""
+    name = family_copy_folder_name(case_code, cycle)
+    return out if out.name == name else out / name
+
+
+def family_copy_files(folder: Path, case_code: str, cycle: int | None) -> list[Path]:
+    """The page, clips and stills an earlier family's copy of this case (and cycle)
+    left in ``folder``: what a new one there replaces or removes. Exact, like
+    ``earlier_exports``: never another case's files, never anything else there."""
+    page = folder / FAMILY_PAGE
+    return [*([page] if page.is_file() else []),
+            *earlier_exports(folder, case_code, cycle, "clip", ".mp4"),
+            *earlier_exports(folder, case_code, cycle, "still", ".jpg")]
+
+
 def recording_file_name(recording_id: int, kind: str,
                         audience: Audience = DEFAULT_AUDIENCE) -> str:
     """One file per recording for the per-recording formats (ELAN, WebVTT)."""
@@ -101,7 +129,7 @@ def recording_files(folder: Path, kind: str, audience: Audience = DEFAULT_AUDIEN
 
 
 _ONE_FILE = {"csv": "moments", "json": "session", "eaf": "annotations", "vtt": "captions",
-             "summary": "summary"}
+             "summary": "summary", "ending": "ending"}
 
 
 def file_name(
@@ -110,7 +138,8 @@ def file_name(
 ) -> str:
     """A one-file export: ``FAM-01-c2-moments.csv``, ``FAM-01-c2-summary.pdf``,
     ``FAM-01-c2-moments-practitioner.csv``; the practitioner's summary is the
-    ``record`` (``FAM-01-c2-record.pdf``)."""
+    ``record`` (``FAM-01-c2-record.pdf``). The ending has no cycle: ``FAM-01-ending.pdf``,
+    ``FAM-01-ending-practitioner.pdf``."""
     record = kind == "summary" and audience == "practitioner"
     what = "record" if record else _ONE_FILE[kind] + name_suffix(audience)
     suffix = f"-c{cycle}" if cycle is not None else ""
@@ -135,7 +164,8 @@ def earlier_exports(
     return sorted(p for p in folder.iterdir() if own.fullmatch(p.name))
 
 
-_KINDS = r"(clip\d+|still\d+|highlights|moments|session|annotations|captions|summary|record)"
+_KINDS = (r"(clip\d+|still\d+|highlights|moments|session|annotations|captions|summary|record"
+          r"|ending)")
 
 
 def case_exports(folder: Path, case_code: str) -> list[Path]:
@@ -145,7 +175,7 @@ def case_exports(folder: Path, case_code: str) -> list[Path]:
     code = re.escape(safe_code(case_code))
     audiences = "|".join(re.escape(name_suffix(a)) for a in AUDIENCES if name_suffix(a))
     own_file = re.compile(rf"{code}(-c\d+)?-{_KINDS}({audiences})?\.\w+")
-    own_folder = re.compile(rf"{code}-c\d+({audiences})?")
+    own_folder = re.compile(rf"{code}(-c\d+({audiences})?|(-c\d+)?-{_FAMILY_COPY})")
     if not folder.is_dir():
         return []
     return sorted(p for p in folder.iterdir()

@@ -18,6 +18,13 @@ beside them first and moves them into place only when every one is done, so
 a cancel or an error leaves the folder as it was. ``replaced_files`` says
 which files an export would replace, so the app can ask first and the
 command line can refuse.
+
+"The family's own copy" (kind ``family``, for the family only) is one folder
+for a phone or a memory stick, one cycle or every cycle: a page that opens
+offline, the chosen clips as MP4s any phone plays, the stills and the
+words (``vigtool.exports.family_folder``). Besides the shared review it
+needs the family's consent to keeping clips; it is made in a hidden folder
+and moved into place the same way.
 """
 
 from __future__ import annotations
@@ -25,7 +32,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from vigtool.errors import VigtoolError
 from vigtool.exports import audit, naming
@@ -45,19 +52,28 @@ from vigtool.privacy.outputs import check_output_folder, check_outputs
 from vigtool.report.export import PdfWriter
 from vigtool.workspace import View, Workspace
 
+if TYPE_CHECKING:
+    from vigtool.media.cut import CutOptions
+
 ExportKind = Literal["session", "clips", "reel", "stills", "csv", "json", "eaf", "vtt",
-                     "summary"]
+                     "summary", "family", "ratings", "ending"]
 EXPORT_KINDS: tuple[ExportKind, ...] = (
-    "session", "clips", "reel", "stills", "csv", "json", "eaf", "vtt", "summary")
-DATA_KINDS: frozenset[ExportKind] = frozenset({"csv", "json", "eaf", "vtt"})
+    "session", "clips", "reel", "stills", "csv", "json", "eaf", "vtt", "summary", "family",
+    "ratings", "ending")
+DATA_KINDS: frozenset[ExportKind] = frozenset({"csv", "json", "eaf", "vtt", "ratings"})
 # What each kind is called in the audit log and in a refusal ("export clips for the family").
 WHAT: dict[ExportKind, str] = {
     "session": "everything for the session", "clips": "clips", "reel": "the highlight film",
     "stills": "stills", "csv": "the moments as a spreadsheet (CSV)",
     "json": "the session as data (JSON)", "eaf": "ELAN files", "vtt": "subtitles (WebVTT)",
-    "summary": "the session summary"}
+    "summary": "the session summary",
+    "family": "the family's own copy (for a phone or memory stick)",
+    "ratings": "the scaling ratings as a spreadsheet (CSV)",
+    "ending": "the ending (every cycle together)"}
 NOTHING_CHOSEN = ("no moments are chosen for review in this case and cycle "
                   "(select a moment and press R to choose it)")
+NO_RATINGS = ("no ratings are recorded for this case yet (the parent's scale on the review's "
+              "closing page, or Case > Scaling...)")
 # How much of one session export's progress bar each part takes (of 1000).
 _SESSION_SHARES = (("clips", 550), ("reel", 250), ("stills", 120), ("summary", 80))
 
@@ -74,12 +90,37 @@ class ExportRequest:
     everything: bool = False  # clips: every moment (the practitioner's record only)
     title_cards: bool = True
     audience: Audience = DEFAULT_AUDIENCE
+    # clips: each moment again after itself, at half speed or as its still held (replay.py)
+    replay: Literal["none", "slow", "freeze"] = "none"
+    replay_sound: Literal["silent", "pitch-kept"] = "silent"
+    freeze_ms: int = 3000
 
     def __post_init__(self) -> None:
         check_audience(self.audience)
+        if (self.replay, self.replay_sound, self.freeze_ms) != ("none", "silent", 3000):
+            from vigtool.media.replay import check_replay
+
+            check_replay(self.replay, 0.5, self.freeze_ms / 1000, self.replay_sound)
         if self.everything and not holds_everything(self.audience):
             raise VigtoolError("clips of every moment are for the practitioner's own record "
                                "only; for anyone else, only the chosen moments leave")
+        if self.kind == "family" and self.audience != "family":
+            raise VigtoolError("the family's own copy is for the family only; for anyone "
+                               "else, export everything for the session")
+        if self.kind == "ending" and self.audience not in ("family", "practitioner"):
+            raise VigtoolError("the ending is for the family or the practitioner's record")
+        if self.kind == "ending" and self.cycle is not None:
+            raise VigtoolError("the ending brings every cycle together: leave out the cycle")
+
+    def cut_options(self) -> CutOptions:
+        """How each clip of this export is cut: padding, fades, words and replay."""
+        from vigtool.media.cut import CutOptions
+
+        return CutOptions(pad_before_ms=self.pad_ms, pad_after_ms=self.pad_ms,
+                          fade_ms=self.fade_ms,
+                          caption_mode="burn" if self.captions == "burn" else "soft",
+                          replay=self.replay, freeze_s=self.freeze_ms / 1000,
+                          replay_sound=self.replay_sound)
 
     @property
     def doing(self) -> str:
@@ -87,6 +128,8 @@ class ExportRequest:
         what = WHAT[self.kind]
         if self.kind == "clips" and self.everything:
             what = "clips of every moment"
+        if self.kind == "family":
+            return f"export {what}"
         return f"export {what} {FOR_WHOM[self.audience]}"
 
     def replaced_files(self, case_code: str) -> list[Path]:
@@ -111,6 +154,9 @@ def replaced_files(kind: ExportKind, case_code: str, cycle: int | None, out: Pat
                  folder / naming.file_name(case_code, cycle, "summary", ".pdf",
                                            audience=audience)]
         return [p for p in found if p.is_file()]
+    if kind == "family":
+        folder = naming.family_copy_folder(out, case_code, cycle)
+        return naming.family_copy_files(folder, case_code, cycle)
     if kind in ("clips", "stills"):
         what, ext = ("clip", ".mp4") if kind == "clips" else ("still", ".png")
         return naming.earlier_exports(out, case_code, cycle, what, ext, audience)
@@ -137,6 +183,9 @@ def output_paths(
                  folder / naming.file_name(case_code, cycle, "summary", ".pdf",
                                            audience=audience)]
         return [out, folder], files
+    if kind == "family":
+        folder = naming.family_copy_folder(out, case_code, cycle)
+        return [out, folder], naming.family_copy_files(folder, case_code, cycle)
     if kind in ("clips", "stills") and cycle is not None:
         what, ext = ("clip", ".mp4") if kind == "clips" else ("still", ".png")
         return [out], naming.earlier_exports(out, case_code, cycle, what, ext, audience)
@@ -181,6 +230,10 @@ def run_export(
     summary (the app and the CLI pass the Qt one).
     """
     r = request
+    if r.kind == "family":  # keeping clips, as well as the shared review: one line for both
+        from vigtool.exports.family_folder import require_family_consent
+
+        require_family_consent(ws, r.case_id, r.doing)
     scope = CONSENT_SCOPES[r.audience]
     if scope is not None:
         ws.privacy.require_consent(r.case_id, scope, r.doing)
@@ -211,9 +264,17 @@ def _leaving(view: View, r: ExportRequest) -> tuple[list[int], SessionExport | N
         session = build_session(
             view, r.case_id, r.cycle, family_films_only=not holds_everything(r.audience)
         ).for_audience(r.audience)
+        if r.kind == "ratings":  # the parent's answers leave, no moment does
+            if not session.ratings:
+                raise VigtoolError(NO_RATINGS)
+            return [], session
         ids = [m.id for m in session.moments]
     elif r.kind == "summary":
         ids = [m.id for m in view.annotations.review_moments(r.case_id, _summary_cycle(view, r))]
+    elif r.kind == "ending":  # a still from every cycle
+        ids = [m.id for m in view.annotations.review_moments(r.case_id)]
+    elif r.kind == "family":  # a purged film's kept clip goes too: read in _family
+        ids = [m.id for m in view.annotations.review_moments(r.case_id, r.cycle)]
     else:
         everything = r.everything and r.kind == "clips"
         ids = [c.moment.id for c in chosen_moments(view, r.case_id, r.cycle,
@@ -242,17 +303,16 @@ def _export(
 ) -> list[Path]:
     if r.kind == "session":
         return _session(view, r, pdf_writer, progress, cancel)
+    if r.kind == "family":
+        return _family(view, r, progress, cancel)
     if r.kind in ("clips", "reel", "stills"):
         from vigtool.exports import media_exports
-        from vigtool.media.cut import CutOptions
 
         if r.kind == "clips":
-            options = CutOptions(pad_before_ms=r.pad_ms, pad_after_ms=r.pad_ms,
-                                 fade_ms=r.fade_ms,
-                                 caption_mode="burn" if r.captions == "burn" else "soft")
             return media_exports.export_clips(
-                view, r.case_id, r.cycle, r.out, options=options, captions=r.captions != "none",
-                everything=r.everything, audience=r.audience, progress=progress, cancel=cancel)
+                view, r.case_id, r.cycle, r.out, options=r.cut_options(),
+                captions=r.captions != "none", everything=r.everything, audience=r.audience,
+                progress=progress, cancel=cancel)
         if r.kind == "reel":
             return [media_exports.export_reel(view, r.case_id, r.cycle, r.out,
                                               title_cards=r.title_cards, audience=r.audience,
@@ -269,6 +329,14 @@ def _export(
                                audience=summary_version(r.audience),
                                codebook=builtin_codebook(DEFAULT_CODEBOOK_ID),
                                pdf_writer=pdf_writer)]
+    if r.kind == "ending":
+        from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
+        from vigtool.report.ending_export import export_ending
+
+        cancel.raise_if_cancelled()
+        return [export_ending(view, r.case_id, r.out, audience=summary_version(r.audience),
+                              codebook=builtin_codebook(DEFAULT_CODEBOOK_ID),
+                              pdf_writer=pdf_writer)]
     assert session is not None
     return _data_export(view, r, session, progress, cancel)
 
@@ -284,6 +352,8 @@ def _data_export(
         return [tabular.write_csv(session, r.out, progress=progress, cancel=cancel)]
     if r.kind == "json":
         return [tabular.write_json(session, r.out, cancel=cancel)]
+    if r.kind == "ratings":
+        return [tabular.write_ratings_csv(session, r.out, cancel=cancel)]
     shown = {m.recording_id for m in session.moments}
     recordings = [rec for rec in view.library.recordings(r.case_id)
                   if (r.cycle is None or rec.cycle == r.cycle)
@@ -329,7 +399,6 @@ def _session(
     """Clips, reel, stills and the audience's summary, moved into place together."""
     from vigtool.codebook import DEFAULT_CODEBOOK_ID, builtin_codebook
     from vigtool.exports import media_exports
-    from vigtool.media.cut import CutOptions
     from vigtool.report.export import export_summary
 
     if r.cycle is None:
@@ -339,8 +408,7 @@ def _session(
         raise VigtoolError("the session's summary is a PDF, which needs the app's PDF writer")
     case = view.caseload.case(r.case_id)
     folder = private_dir(naming.session_folder(r.out, case.code, r.cycle, r.audience))
-    options = CutOptions(pad_before_ms=r.pad_ms, pad_after_ms=r.pad_ms, fade_ms=r.fade_ms,
-                         caption_mode="burn" if r.captions == "burn" else "soft")
+    options = r.cut_options()
     with private_workdir(folder) as stage:  # a killed export's work folder goes first
         clips = media_exports.cut_clips(
             view, r.case_id, r.cycle, stage, options=options, captions=r.captions != "none",
@@ -365,6 +433,16 @@ def _session(
         if old not in written:
             old.unlink(missing_ok=True)
     return written
+
+
+def _family(view: View, r: ExportRequest, progress: Progress, cancel: CancelToken
+            ) -> list[Path]:
+    """The family's own copy: one folder for a phone or memory stick, moved into place whole."""
+    from vigtool.exports.family_folder import plan_family_copy, write_family_copy
+
+    plan = plan_family_copy(view, r.case_id, r.cycle, r.out)
+    return write_family_copy(plan, options=r.cut_options(), captions=r.captions != "none",
+                             progress=progress, cancel=cancel)
 
 
 def _move_into(stage: Path, folder: Path) -> list[Path]:

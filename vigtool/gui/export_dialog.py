@@ -46,7 +46,14 @@ from vigtool.exports.audience import (
     Audience,
     holds_everything,
 )
-from vigtool.exports.naming import export_folder_name, file_name, reel_name, session_folder
+from vigtool.exports.family_folder import FAMILY_SCOPES
+from vigtool.exports.naming import (
+    export_folder_name,
+    family_copy_folder,
+    file_name,
+    reel_name,
+    session_folder,
+)
 from vigtool.exports.request import ExportKind, ExportRequest, replaced_files
 
 Captions = Literal["none", "soft", "burn"]
@@ -69,13 +76,22 @@ class ExportChoice:
 
 SESSION_LABEL = "Everything for this session (clips, highlight film, stills, summary)"
 SUMMARY_PDF = "Session summary, or the practitioner's record (PDF)"
+SUMMARY_WORD = "Session summary, or the practitioner's record (Word document)"
+FAMILY_LABEL = "The family's own copy (for a phone or memory stick)"
+ENDING_PDF = "The ending: all cycles together (PDF)"
+ENDING_AUDIENCES: tuple[Audience, ...] = ("family", "practitioner")  # a celebration, a record
 CHOICES: tuple[ExportChoice, ...] = (
     ExportChoice("session", SESSION_LABEL),
+    ExportChoice("family", FAMILY_LABEL),
     ExportChoice("clips", "Clips chosen for the review (MP4 with sound)"),
     ExportChoice("reel", "One highlight film of the chosen clips", ".mp4"),
     ExportChoice("stills", "Stills of the chosen clips, with their words"),
     ExportChoice("summary", SUMMARY_PDF, ".pdf"),
+    ExportChoice("summary", SUMMARY_WORD, ".docx"),  # for case-notes systems that take Word
     ExportChoice("summary", "Session summary (web page)", ".html"),
+    ExportChoice("ending", ENDING_PDF, ".pdf"),
+    ExportChoice("ending", "The ending: all cycles together (Word document)", ".docx"),
+    ExportChoice("ending", "The ending: all cycles together (web page)", ".html"),
     ExportChoice("csv", "Moments as a spreadsheet (CSV)", ".csv"),
     ExportChoice("json", "The session as data (JSON)", ".json"),
     ExportChoice("eaf", "ELAN annotation file (.eaf)"),
@@ -89,6 +105,23 @@ AUDIENCE_LABELS: dict[Audience, str] = {
     "intervision": "Peer group (intervision)",
     "training": "Training and teaching",
 }
+
+
+def family_copy_note() -> str:
+    """What the family's own copy holds and the consents it needs, as one sentence."""
+    needs = " and to ".join(SHORT_LABELS[s].lower() for s in FAMILY_SCOPES)
+    return ("Holds a page that opens on a phone without the internet, with the chosen clips, "
+            f"the stills, the parent's words and the goals. Needs the family's consent to {needs}.")
+
+
+def ending_note(audience: Audience) -> str:
+    """What the ending holds for ``audience`` and the consent it needs, as one sentence."""
+    if holds_everything(audience):
+        return ("Holds every cycle together with your notes, codes, self-assessments and the "
+                "numbers: your own record. It needs no consent.")
+    return ("Holds every cycle together for the family: their question, their scale, a still "
+            "from each session, their words, the goals they reached and what to keep doing. "
+            f"Needs the family's consent to {SHORT_LABELS['shared-review'].lower()}.")
 
 
 def audience_note(audience: Audience) -> str:
@@ -105,6 +138,15 @@ CAPTION_CHOICES: tuple[tuple[str, Captions], ...] = (
     ("Words as subtitles", "soft"),
     ("Words written into the picture", "burn"),
 )
+Replay = Literal["none", "slow", "freeze"]
+ReplaySound = Literal["silent", "pitch-kept"]
+# What plays after each clip: the item data is "replay:sound" (see ExportRequest.replay).
+REPLAY_CHOICES: tuple[tuple[str, Replay, ReplaySound], ...] = (
+    ("No replay", "none", "silent"),
+    ("Again at half speed, silent", "slow", "silent"),
+    ("Again at half speed, with its sound", "slow", "pitch-kept"),
+    ("Hold its still for 3 seconds", "freeze", "silent"),
+)
 
 
 @dataclass(frozen=True)
@@ -120,6 +162,8 @@ class ExportOptions:
     pad_ms: int = 0
     fade_ms: int = 0
     title_cards: bool = True
+    replay: Replay = "none"
+    replay_sound: ReplaySound = "silent"
 
     def output(self, case_code: str) -> Path:
         """Where the export goes: named by case code and cycle, never by a family's name."""
@@ -138,6 +182,7 @@ class ExportOptions:
             fade_ms=self.fade_ms, title_cards=self.title_cards, audience=self.audience,
             everything=self.everything and self.choice.kind == "clips"
             and holds_everything(self.audience),
+            replay=self.replay, replay_sound=self.replay_sound,
         )
 
     def replaced(self, case_code: str) -> list[Path]:
@@ -225,6 +270,12 @@ class ExportDialog(QDialog):
         form.addRow("Extra before/after", self.pad)
         self.fade = _seconds_box(2.0, 0.1)
         form.addRow("Fade in/out", self.fade)
+        self.replay = QComboBox()
+        for label, replay, sound in REPLAY_CHOICES:
+            self.replay.addItem(label, userData=f"{replay}:{sound}")
+        self.replay.setToolTip("Plays each clip again after itself, slowly or held on its "
+                               "still. The highlight film shows each moment once.")
+        form.addRow("Replay each clip", self.replay)
         self.titles = QCheckBox("Title card before each clip")
         self.titles.setChecked(True)
         form.addRow("", self.titles)
@@ -292,19 +343,36 @@ class ExportDialog(QDialog):
 
     def _update_options(self) -> None:
         kind = self.choice.kind
-        for widget in (self.captions, self.pad, self.fade):
-            widget.setEnabled(kind in ("clips", "session"))
+        for widget in (self.captions, self.pad, self.fade, self.replay):
+            widget.setEnabled(kind in ("clips", "session", "family"))
         self.titles.setEnabled(kind in ("reel", "session"))
-        self.scope.setEnabled(kind != "session")  # a session is one cycle
+        if kind == "family" and self.chosen_audience != "family":  # the family's copy is theirs
+            self.audience.setCurrentIndex(self.audience.findData("family"))
+        self.audience.setEnabled(kind != "family")
+        if kind == "ending":  # every cycle together, for the family or the record
+            if self.scope.currentData() is not None:
+                self._ending_chose_all = True
+                self.scope.setCurrentIndex(self.scope.findData(None))
+            if self.chosen_audience not in ENDING_AUDIENCES:
+                self.audience.setCurrentIndex(self.audience.findData("family"))
+        elif getattr(self, "_ending_chose_all", False):  # back to the cycle it showed
+            self._ending_chose_all = False
+            self.scope.setCurrentIndex(self.scope.findData(self._cycle))
+        self.scope.setEnabled(kind not in ("session", "ending"))  # a session is one cycle
         audience = self.chosen_audience
         self.every.setEnabled(kind == "clips" and holds_everything(audience))
-        self.holds.setText(audience_note(audience))
+        self.holds.setText(family_copy_note() if kind == "family" else ending_note(audience)
+                           if kind == "ending" else audience_note(audience))
         options = self.options()
         if kind == "session":
             target = session_folder(self._folder(), self._case_code, self._cycle, audience)
             self.where.setText(f"Everything goes into {target}")
+        elif kind == "family":
+            target = family_copy_folder(self._folder(), self._case_code, options.cycle)
+            self.where.setText(f"The family's copy goes into {target}: open index.html")
         elif options.choice.suffix or kind == "reel":
             what = "The record" if kind == "summary" and holds_everything(audience) else "It"
+            what = "The ending" if kind == "ending" else what
             self.where.setText(f"{what} is saved as {options.output(self._case_code)}")
         else:
             self.where.setText(f"The files go into {self._folder()}")
@@ -315,6 +383,9 @@ class ExportDialog(QDialog):
     def options(self) -> ExportOptions:
         """What the dialog shows now, as one value."""
         session = self.choice.kind == "session"
+        replay, _, sound = str(self.replay.currentData()).partition(":")
+        if not self.replay.isEnabled():
+            replay, sound = "none", "silent"
         return ExportOptions(
             choice=self.choice,
             cycle=self._cycle if session else cast("int | None", self.scope.currentData()),
@@ -325,6 +396,8 @@ class ExportDialog(QDialog):
             title_cards=self.titles.isChecked(),
             audience=self.chosen_audience,
             everything=self.every.isEnabled() and self.every.isChecked(),
+            replay=cast(Replay, replay),
+            replay_sound=cast(ReplaySound, sound),
         )
 
     def request(self, case_id: int) -> ExportRequest:
@@ -375,6 +448,7 @@ class ExportDialog(QDialog):
         s.setValue(f"{g}/pad_s", self.pad.value())
         s.setValue(f"{g}/fade_s", self.fade.value())
         s.setValue(f"{g}/title_cards", self.titles.isChecked())
+        s.setValue(f"{g}/replay", self.replay.currentData())
         chosen = self._folder()
         default = chosen == self.default_folder(self.chosen_audience)
         s.setValue(f"{g}/folder", "" if default else str(chosen))
@@ -399,6 +473,7 @@ class ExportDialog(QDialog):
         self.pad.setValue(_number(s.value(f"{g}/pad_s", 0.0)))
         self.fade.setValue(_number(s.value(f"{g}/fade_s", 0.0)))
         self.titles.setChecked(str(s.value(f"{g}/title_cards", "true")).lower() == "true")
+        self.replay.setCurrentIndex(max(self.replay.findData(str(s.value(f"{g}/replay", ""))), 0))
         folder = str(s.value(f"{g}/folder", "") or "")
         self.folder.setText(folder or str(self.default_folder(self.chosen_audience)))
 
