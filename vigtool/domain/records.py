@@ -172,6 +172,7 @@ class Goal:
     case_id: int
     cycle: int
     text: str
+    reached_on: str | None = None  # ISO date the family reached it; None: not yet
 
 
 @dataclass(frozen=True)

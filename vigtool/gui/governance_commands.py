@@ -41,6 +41,8 @@ GOVERNANCE_ACTIONS: dict[str, tuple[str, str]] = {
     "case.consent": ("Consent...", "What the family agreed to: record, withdraw, history"),
     "case.scaling": ("Scaling...", "The parent's scale for their helping question (and any "
                      "service measure): first meeting, each cycle, the end"),
+    "case.goals": ("Goals...", "The goals agreed with the family, cycle by cycle: tick the "
+                   "ones they reached (the ending celebrates them)"),
     "case.purge": ("Delete Raw Film...", "Delete the case's raw film and everything made "
                    "from it; moments and the parent's words stay (cannot be undone)"),
     "app.retention": ("Retention Period...", "How long raw film is kept after the last "
@@ -103,6 +105,7 @@ class GovernanceCommands(QMainWindow):
             "case.details": self.open_case_details,
             "case.consent": lambda: self.open_consent(),
             "case.scaling": self.open_scaling,
+            "case.goals": self.open_goals,
             "case.purge": lambda: self.open_purge(),
             "app.retention": self.open_retention_period,
             "app.audit_log": self.open_audit_log,
@@ -151,6 +154,14 @@ class GovernanceCommands(QMainWindow):
         from vigtool.gui.scaling_dialog import open_scaling_dialog  # loads QtSvg when used
 
         return open_scaling_dialog(self, self.workspace, case_id)
+
+    def open_goals(self) -> QWidget | None:
+        case_id = self._case_or_say(None)
+        if case_id is None:
+            return None
+        from vigtool.gui.goals_dialog import open_goals_dialog
+
+        return open_goals_dialog(self, self.workspace, case_id, self.bridge)
 
     def open_consent(self, case_id: int | None = None) -> None:
         case_id = self._case_or_say(case_id)

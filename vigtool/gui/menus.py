@@ -19,7 +19,7 @@ MENUS: dict[str, list[str | None]] = {
              "app.open_workspace", None, "app.review", "app.review_list",
              "app.export", None, "app.retention", "app.audit_log", None, "app.quit"],
     "Edit": ["edit.undo", "edit.redo", None, "moment.delete"],
-    "Case": ["app.new_case", "case.details", "case.consent", "case.scaling",
+    "Case": ["app.new_case", "case.details", "case.consent", "case.scaling", "case.goals",
              "case.self_assessment", None, "case.purge"],
     "Play": ["player.play", "player.shuttle_back", "player.shuttle_stop",
              "player.shuttle_forward", None, "player.next_frame", "player.prev_frame",

@@ -209,6 +209,13 @@ def _ratings(db: Database) -> None:
     db.execute("CREATE INDEX ratings_by_case ON ratings (case_id, measure, cycle)")
 
 
+@migrations(name="0006_goal_reached")
+def _goal_reached(db: Database) -> None:
+    """The day a goal was reached (ISO date), or NULL while it is still being worked on:
+    the ending celebrates the goals a family reached."""
+    db.execute("ALTER TABLE goals ADD COLUMN reached_on TEXT")
+
+
 def known_migration_names() -> frozenset[str]:
     """Every migration this version knows (all are pending on an empty database)."""
     return frozenset(m.name for m in migrations.pending(Database(memory=True)))

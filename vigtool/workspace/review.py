@@ -1,8 +1,12 @@
-"""What the shared review adds: the parent's own words, and goals for next time."""
+"""What the shared review adds: the parent's own words, and goals for next time (and the
+day each was reached)."""
 
 from __future__ import annotations
 
+from datetime import date
+
 from vigtool.domain.records import Goal, Reflection
+from vigtool.errors import InvalidEdit
 from vigtool.store import queries
 from vigtool.store.changes import utc_now
 from vigtool.store.rows import from_row
@@ -70,6 +74,17 @@ class Review:
             rec.update("goals", goal_id, {"text": text})
         return self.goal(goal_id)
 
+    def set_goal_reached(self, goal_id: int, reached_on: str | None) -> Goal:
+        """Mark a goal as reached on ``reached_on`` (an ISO date, "2026-03-14"), or as not
+        reached yet (None); one undo step. The ending lists the goals a family reached."""
+        goal = self.goal(goal_id)
+        day = _iso_day(reached_on) if reached_on is not None else None
+        if goal.reached_on == day:
+            return goal
+        with self._door.edit("Goal Reached" if day is not None else "Goal Not Reached") as rec:
+            rec.update("goals", goal_id, {"reached_on": day})
+        return self.goal(goal_id)
+
     def delete_goal(self, goal_id: int) -> None:
         """Remove a goal; one undo step."""
         self.goal(goal_id)
@@ -84,3 +99,14 @@ class Review:
         """A case's goals (one cycle's), in the order written."""
         found = self._door.read(queries.by_case, "goals", case_id, cycle)
         return [from_row(Goal, r) for r in found]
+
+
+def _iso_day(text: str) -> str:
+    """``text`` if it is a real calendar day written as an ISO date; else InvalidEdit."""
+    try:
+        day = date.fromisoformat(text.strip())
+    except (AttributeError, ValueError):
+        day = None
+    if day is None or len(text.strip()) != len("2026-03-14"):
+        raise InvalidEdit(f"a goal is reached on a day written as 2026-03-14, not {text!r}")
+    return day.isoformat()
