@@ -15,35 +15,27 @@ by every view and worker thread without copying. No Qt here.
 
 from __future__ import annotations
 
-import json
 import re
-import stat
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
-from vigtool.errors import CodebookError, NotFound
-from vigtool.privacy.files import file_errors
+from vigtool import json_file
+from vigtool.errors import CodebookError, NotFound, VigtoolError
 from vigtool.resources import schema_file
 
 DEFAULT_CODEBOOK_ID = "vig-principles"
 SCHEMA_NAME = "codebook.schema.json"
 BUILTIN_FOLDER = "codebooks"
 MAX_CODEBOOK_BYTES = 1024 * 1024
-_MAX_DIGITS = 30  # a version number; a longer number is a broken file
 
 # fullmatch() rather than the schema's ^...$: Python's "$" also matches before
 # a final newline, so "guiding\n" would pass the schema pattern.
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 _KEY = re.compile(r"[1-9a-z]")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MAX_DETAIL_CHARS = 200
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,36 +143,16 @@ class Codebook:
 
 def load_codebook(path: Path) -> Codebook:
     """Read and check a codebook file. Any problem raises ``CodebookError``."""
-    name = path.name or str(path)
-    with file_errors(f"the codebook {name}", "read", error=CodebookError):
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            raise _error(f"codebook {name} was not found (looked for {path})") from None
-        if stat.S_ISDIR(info.st_mode):
-            raise _error(f"codebook {name} is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise _error(f"codebook {name} is not a regular file (it is a pipe or a device)")
-        if info.st_size > MAX_CODEBOOK_BYTES:
-            raise _error(f"codebook {name} is too big to be a codebook "
-                         f"({info.st_size / 1024 / 1024:.1f} MB; one is a few kilobytes)")
-        try:
-            # utf-8-sig: Windows Notepad may save UTF-8 with a byte-order mark.
-            text = path.read_text(encoding="utf-8-sig")
-        except UnicodeDecodeError as err:
-            raise _error(
-                f"codebook {name} is not UTF-8 text (byte {err.start} cannot be read)"
-            ) from None
-    return _codebook_from_text(text, name)
+    text = json_file.read_text(path, what="codebook", max_bytes=MAX_CODEBOOK_BYTES,
+                               error=CodebookError)
+    return _codebook_from_text(text, path.name or str(path))
 
 
 def codebook_from_dict(data: object, source: str) -> Codebook:
     """Check already-parsed JSON (e.g. stored in a workspace) and build the
     codebook. ``source`` names it in error messages, like a file name would."""
-    validator = _validator()
-    error = best_match(validator.iter_errors(data))
-    if error is not None:
-        raise _invalid(source, _json_path(error.absolute_path), _detail(error))
+    json_file.check_schema(data, SCHEMA_NAME, what="codebook", source=source,
+                           error=CodebookError)
     # The schema guarantees the shape and types used below.
     book = cast(dict[str, Any], data)
     groups = tuple(
@@ -236,55 +208,9 @@ def builtin_codebook(codebook_id: str) -> Codebook:
     raise NotFound(f"there is no built-in codebook '{codebook_id}' (built-in: {known})")
 
 
-@cache
-def _validator() -> Any:
-    schema = json.loads(schema_file(SCHEMA_NAME).read_text(encoding="utf-8"))
-    return Draft202012Validator(schema)
-
-
-class _NotStrictJson(ValueError):
-    pass
-
-
 def _codebook_from_text(text: str, source: str) -> Codebook:
-    try:
-        data = json.loads(
-            text,
-            object_pairs_hook=_object_without_duplicates,
-            parse_constant=_reject_constant,
-            parse_int=_whole_number,
-        )
-    except json.JSONDecodeError as err:
-        raise _error(
-            f"codebook {source} is not valid JSON: {err.msg} "
-            f"at line {err.lineno}, column {err.colno}"
-        ) from None
-    except _NotStrictJson as err:
-        raise _error(f"codebook {source} is not valid JSON: {err}") from None
-    except RecursionError:
-        raise _error(f"codebook {source} is not valid: it is nested too deeply") from None
+    data = json_file.parse_strict(text, what="codebook", source=source, error=CodebookError)
     return codebook_from_dict(data, source)
-
-
-def _object_without_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    # json keeps the last of two equal names silently; a codebook edited by
-    # hand may well have a pasted field twice, so say so instead.
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise _NotStrictJson(f"the name {json.dumps(name)} appears twice in one object")
-        result[name] = value
-    return result
-
-
-def _whole_number(text: str) -> int:
-    if len(text.lstrip("-")) > _MAX_DIGITS:
-        raise _NotStrictJson(f"a number has {len(text.lstrip('-')):,} digits")
-    return int(text)
-
-
-def _reject_constant(name: str) -> Any:
-    raise _NotStrictJson(f"{name} is not allowed in JSON")
 
 
 def _rule_violation(
@@ -333,63 +259,8 @@ def _rule_violation(
     return None
 
 
-def _json_path(parts: Iterable[object]) -> str:
-    path = ""
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif isinstance(part, str) and _IDENTIFIER.fullmatch(part):
-            path += f".{part}" if path else part
-        else:
-            path += f"[{json.dumps(str(part))}]"
-    return path or "the top level"
 
 
-_JSON_KIND_NAMES = {
-    "object": "an object",
-    "array": "an array",
-    "string": "a string",
-    "integer": "a whole number",
-    "number": "a number",
-    "boolean": "true or false",
-    "null": "null",
-}
+def _invalid(source: str, path: str, detail: str) -> VigtoolError:
+    return json_file.invalid(CodebookError, "codebook", source, path, detail)
 
-
-def _json_kind(value: object) -> str:
-    if isinstance(value, dict):
-        return "object"
-    if isinstance(value, list):
-        return "array"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int):
-        return "integer"
-    if isinstance(value, float):
-        return "number"
-    return "null"
-
-
-def _detail(error: Any) -> str:
-    """jsonschema's message, except for type errors, whose message repeats the
-    whole offending value (possibly a whole codebook)."""
-    if error.validator == "type":
-        wanted = error.validator_value
-        names = [wanted] if isinstance(wanted, str) else list(wanted)
-        expected = " or ".join(_JSON_KIND_NAMES.get(name, name) for name in names)
-        found = _JSON_KIND_NAMES[_json_kind(error.instance)]
-        return f"expected {expected}, found {found}"
-    return str(error.message)
-
-
-def _invalid(source: str, path: str, detail: str) -> CodebookError:
-    if len(detail) > _MAX_DETAIL_CHARS:
-        detail = detail[: _MAX_DETAIL_CHARS - 1] + "…"
-    return _error(f"codebook {source} is not valid: at {path}, {detail}")
-
-
-def _error(message: str) -> CodebookError:
-    # One line whatever a file name or a stored value contains.
-    return CodebookError(" ".join(message.splitlines()))

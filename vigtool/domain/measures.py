@@ -20,20 +20,14 @@ from __future__ import annotations
 
 import json
 import re
-import stat
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from functools import cache
 from pathlib import Path
 from typing import Any, Literal, Protocol, TypeVar, cast, get_args
 
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import best_match
-
+from vigtool import json_file
 from vigtool.domain.records import Rating
 from vigtool.errors import InvalidEdit, VigtoolError
-from vigtool.privacy.files import file_errors
-from vigtool.resources import schema_file
 
 SCHEMA_NAME = "measures.schema.json"
 HELPING_QUESTION = "helping-question"
@@ -48,9 +42,6 @@ When = Literal["start", "each-cycle", "end"]
 WHEN: tuple[When, ...] = get_args(When)
 
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
-_MAX_DIGITS = 30
-_MAX_DETAIL_CHARS = 200
 
 
 class MeasuresError(VigtoolError):
@@ -217,48 +208,22 @@ def check_rater(rated_by: str) -> Rater:
 
 def load_measures(path: Path) -> MeasureSet:
     """Read and check a measures file. Any problem raises ``MeasuresError`` (one line)."""
-    name = path.name or str(path)
-    with file_errors(f"the measures file {name}", "read", error=MeasuresError):
-        try:
-            info = path.stat()
-        except FileNotFoundError:
-            raise _error(f"measures file {name} was not found (looked for {path})") from None
-        if stat.S_ISDIR(info.st_mode):
-            raise _error(f"measures file {name} is a folder, not a file")
-        if not stat.S_ISREG(info.st_mode):
-            raise _error(f"measures file {name} is not a regular file (it is a pipe or a "
-                         "device)")
-        if info.st_size > MAX_MEASURES_BYTES:
-            raise _error(f"measures file {name} is too big to be a measures file "
-                         f"({info.st_size / 1024:.0f} KB; one is a few kilobytes)")
-        try:
-            text = path.read_text(encoding="utf-8-sig")  # Notepad may add a byte-order mark
-        except UnicodeDecodeError as err:
-            raise _error(f"measures file {name} is not UTF-8 text (byte {err.start} cannot "
-                         "be read)") from None
-    return measures_from_text(text, name)
+    text = json_file.read_text(path, what="measures file", max_bytes=MAX_MEASURES_BYTES,
+                               error=MeasuresError)
+    return measures_from_text(text, path.name or str(path))
 
 
 def measures_from_text(text: str, source: str) -> MeasureSet:
     """Parse strict JSON (no repeated names, no NaN, no 1000-digit numbers) and check it."""
-    try:
-        data = json.loads(text, object_pairs_hook=_no_duplicates,
-                          parse_constant=_reject_constant, parse_int=_whole_number)
-    except json.JSONDecodeError as err:
-        raise _error(f"measures file {source} is not valid JSON: {err.msg} at line "
-                     f"{err.lineno}, column {err.colno}") from None
-    except _NotStrictJson as err:
-        raise _error(f"measures file {source} is not valid JSON: {err}") from None
-    except RecursionError:
-        raise _error(f"measures file {source} is not valid: it is nested too deeply") from None
+    data = json_file.parse_strict(text, what="measures file", source=source,
+                                  error=MeasuresError)
     return measures_from_dict(data, source)
 
 
 def measures_from_dict(data: object, source: str) -> MeasureSet:
     """Check parsed JSON against the schema and the rules, and build the set."""
-    error = best_match(_validator().iter_errors(data))
-    if error is not None:
-        raise _invalid(source, _json_path(error.absolute_path), _detail(error))
+    json_file.check_schema(data, SCHEMA_NAME, what="measures file", source=source,
+                           error=MeasuresError)
     found = cast(dict[str, Any], data)  # the schema guarantees the shape used below
     items: list[dict[str, Any]] = found["measures"]
     for index, item in enumerate(items):
@@ -303,80 +268,7 @@ def _set_problem(measures: Sequence[Measure]) -> tuple[str, str] | None:
     return None
 
 
-@cache
-def _validator() -> Any:
-    schema = json.loads(schema_file(SCHEMA_NAME).read_text(encoding="utf-8"))
-    Draft202012Validator.check_schema(schema)
-    return Draft202012Validator(schema)
 
 
-class _NotStrictJson(ValueError):
-    pass
-
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
-    result: dict[str, Any] = {}
-    for name, value in pairs:
-        if name in result:
-            raise _NotStrictJson(f"the name {json.dumps(name)} appears twice in one object")
-        result[name] = value
-    return result
-
-
-def _whole_number(text: str) -> int:
-    if len(text.lstrip("-")) > _MAX_DIGITS:
-        raise _NotStrictJson(f"a number has {len(text.lstrip('-')):,} digits")
-    return int(text)
-
-
-def _reject_constant(name: str) -> Any:
-    raise _NotStrictJson(f"{name} is not allowed in JSON")
-
-
-def _json_path(parts: Iterable[object]) -> str:
-    path = ""
-    for part in parts:
-        if isinstance(part, int):
-            path += f"[{part}]"
-        elif isinstance(part, str) and _IDENTIFIER.fullmatch(part):
-            path += f".{part}" if path else part
-        else:
-            path += f"[{json.dumps(str(part))}]"
-    return path or "the top level"
-
-
-_KINDS = {"object": "an object", "array": "an array", "string": "a string",
-          "integer": "a whole number", "number": "a number", "boolean": "true or false",
-          "null": "null"}
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, bool):
-        return "boolean"
-    for name, kind in (("object", dict), ("array", list), ("string", str), ("integer", int),
-                       ("number", float)):
-        if isinstance(value, kind):
-            return name
-    return "null"
-
-
-def _detail(error: Any) -> str:
-    """jsonschema's message, but for type errors (whose message repeats the whole value)."""
-    if error.validator == "type":
-        wanted = error.validator_value
-        names = [wanted] if isinstance(wanted, str) else list(wanted)
-        expected = " or ".join(_KINDS.get(n, n) for n in names)
-        return f"expected {expected}, found {_KINDS[_kind(error.instance)]}"
-    if error.validator == "pattern" and error.validator_value == "\\S":
-        return "it is empty"
-    return str(error.message)
-
-
-def _invalid(source: str, path: str, detail: str) -> MeasuresError:
-    if len(detail) > _MAX_DETAIL_CHARS:
-        detail = detail[: _MAX_DETAIL_CHARS - 1] + "…"
-    return _error(f"measures file {source} is not valid: at {path}, {detail}")
-
-
-def _error(message: str) -> MeasuresError:
-    return MeasuresError(" ".join(message.splitlines()))  # one line whatever a name holds
+def _invalid(source: str, path: str, detail: str) -> VigtoolError:
+    return json_file.invalid(MeasuresError, "measures file", source, path, detail)

@@ -35,7 +35,6 @@ from typing import Literal, cast
 import av
 import av.container
 import numpy as np
-from av.codec.context import Flags
 from av.video.stream import VideoStream
 
 from vigtool.errors import MediaError, VigtoolError
@@ -47,18 +46,16 @@ from vigtool.media.encode import (
     frame_durations,
     pts_numbers,
     ready_for_encoder,
-    sensible_rate,
-    x264_options,
 )
 from vigtool.media.frame_index import FrameIndex
 from vigtool.media.smartcut import (
-    SEGMENT_PRESET,
     AvcConfig,
     SmartCutUnsafe,
     SmartPlan,
     SmartWriter,
     length_prefixed,
     parameter_set_id,
+    segment_encoder,
     split_annexb,
     split_length_prefixed,
 )
@@ -445,26 +442,8 @@ class ReplayWriter:
             yield out
 
     def _open_encoder(self, profile: str) -> av.VideoCodecContext:
-        src = self._stream.codec_context
-        enc = av.CodecContext.create("libx264", "w")
-        assert isinstance(enc, av.VideoCodecContext)
-        enc.width = src.width
-        enc.height = src.height
-        enc.pix_fmt = src.pix_fmt or "yuv420p"
-        enc.time_base = self._tb
-        enc.framerate = sensible_rate(self._stream, self._index)
-        if src.sample_aspect_ratio:
-            enc.sample_aspect_ratio = src.sample_aspect_ratio
-        enc.color_range = src.color_range
-        enc.color_primaries = src.color_primaries
-        enc.color_trc = src.color_trc
-        enc.colorspace = src.colorspace
-        enc.flags |= Flags.global_header
-        enc.thread_type = "AUTO"
-        enc.options = x264_options(profile=profile, params=f"sps-id={self._own_id}:bframes=0",
-                                   preset=SEGMENT_PRESET)
-        enc.open()
-        return enc
+        return segment_encoder(self._stream, self._index, self._tb, profile=profile,
+                               params=f"sps-id={self._own_id}:bframes=0")
 
 
 def _parameter_sets(enc: av.VideoCodecContext) -> tuple[list[bytes], list[bytes]]:

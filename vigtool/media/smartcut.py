@@ -382,29 +382,35 @@ class SmartWriter:
 
     def _open_encoder(self) -> av.VideoCodecContext:
         """A libx264 encoder whose SPS/PPS use our id, matching the source's profile and colours."""
-        src = self._stream.codec_context
-        enc = av.CodecContext.create("libx264", "w")
-        assert isinstance(enc, av.VideoCodecContext)
-        enc.width = src.width
-        enc.height = src.height
-        enc.pix_fmt = src.pix_fmt or "yuv420p"
-        enc.time_base = self._tb
-        enc.framerate = sensible_rate(self._stream, self._index)
-        if src.sample_aspect_ratio:
-            enc.sample_aspect_ratio = src.sample_aspect_ratio
-        enc.color_range = src.color_range
-        enc.color_primaries = src.color_primaries
-        enc.color_trc = src.color_trc
-        enc.colorspace = src.colorspace
-        enc.flags |= Flags.global_header
-        enc.thread_type = "AUTO"  # frame threads, as in add_h264_stream
-        enc.options = x264_options(
-            profile=self._profile,
-            params=f"sps-id={self._own_id}:bframes=0:keyint=infinite",
-            preset=SEGMENT_PRESET,
-        )
-        enc.open()
-        return enc
+        return segment_encoder(self._stream, self._index, self._tb, profile=self._profile,
+                               params=f"sps-id={self._own_id}:bframes=0:keyint=infinite")
+
+
+def segment_encoder(
+    stream: VideoStream, index: FrameIndex, time_base: Fraction, *, profile: str, params: str
+) -> av.VideoCodecContext:
+    """A libx264 encoder for frames that go between a source's own copied packets:
+    the source's size, pixel format, aspect and colours, the given profile and x264
+    parameters (our own parameter-set id, no B-frames...)."""
+    src = stream.codec_context
+    enc = av.CodecContext.create("libx264", "w")
+    assert isinstance(enc, av.VideoCodecContext)
+    enc.width = src.width
+    enc.height = src.height
+    enc.pix_fmt = src.pix_fmt or "yuv420p"
+    enc.time_base = time_base
+    enc.framerate = sensible_rate(stream, index)
+    if src.sample_aspect_ratio:
+        enc.sample_aspect_ratio = src.sample_aspect_ratio
+    enc.color_range = src.color_range
+    enc.color_primaries = src.color_primaries
+    enc.color_trc = src.color_trc
+    enc.colorspace = src.colorspace
+    enc.flags |= Flags.global_header
+    enc.thread_type = "AUTO"  # frame threads, as in add_h264_stream
+    enc.options = x264_options(profile=profile, params=params, preset=SEGMENT_PRESET)
+    enc.open()
+    return enc
 
 
 def _parameter_sets(enc: av.VideoCodecContext) -> tuple[list[bytes], list[bytes]]:
