@@ -48,6 +48,7 @@ from vigtool.media.encode import (
     ready_for_encoder,
 )
 from vigtool.media.frame_index import FrameIndex
+from vigtool.media.segments import segment_encoder
 from vigtool.media.smartcut import (
     AvcConfig,
     SmartCutUnsafe,
@@ -55,7 +56,6 @@ from vigtool.media.smartcut import (
     SmartWriter,
     length_prefixed,
     parameter_set_id,
-    segment_encoder,
     split_annexb,
     split_length_prefixed,
 )

@@ -30,7 +30,6 @@ from typing import cast
 import av
 import av.container
 import numpy as np
-from av.codec.context import Flags
 from av.video.stream import VideoStream
 
 from vigtool.jobs import CancelToken, Progress
@@ -39,19 +38,15 @@ from vigtool.media.encode import (
     frame_durations,
     packets_from,
     ready_for_encoder,
-    sensible_rate,
-    x264_options,
 )
 from vigtool.media.frame_index import FrameIndex
+from vigtool.media.segments import segment_encoder
 
 _NAL_IDR = 5
 _NAL_SPS = 7
 _NAL_PPS = 8
 _PROFILES = {66: "baseline", 77: "main", 100: "high"}
 _SMART_PIXEL_FORMATS = frozenset({"yuv420p", "yuvj420p"})
-# Head and tail are short; x264 "superfast" halves their cost against "veryfast" and,
-# at the same CRF, measured as close to the source (PSNR) on 1080p camera-like video.
-SEGMENT_PRESET = "superfast"
 
 
 class SmartCutUnsafe(Exception):
@@ -384,33 +379,6 @@ class SmartWriter:
         """A libx264 encoder whose SPS/PPS use our id, matching the source's profile and colours."""
         return segment_encoder(self._stream, self._index, self._tb, profile=self._profile,
                                params=f"sps-id={self._own_id}:bframes=0:keyint=infinite")
-
-
-def segment_encoder(
-    stream: VideoStream, index: FrameIndex, time_base: Fraction, *, profile: str, params: str
-) -> av.VideoCodecContext:
-    """A libx264 encoder for frames that go between a source's own copied packets:
-    the source's size, pixel format, aspect and colours, the given profile and x264
-    parameters (our own parameter-set id, no B-frames...)."""
-    src = stream.codec_context
-    enc = av.CodecContext.create("libx264", "w")
-    assert isinstance(enc, av.VideoCodecContext)
-    enc.width = src.width
-    enc.height = src.height
-    enc.pix_fmt = src.pix_fmt or "yuv420p"
-    enc.time_base = time_base
-    enc.framerate = sensible_rate(stream, index)
-    if src.sample_aspect_ratio:
-        enc.sample_aspect_ratio = src.sample_aspect_ratio
-    enc.color_range = src.color_range
-    enc.color_primaries = src.color_primaries
-    enc.color_trc = src.color_trc
-    enc.colorspace = src.colorspace
-    enc.flags |= Flags.global_header
-    enc.thread_type = "AUTO"  # frame threads, as in add_h264_stream
-    enc.options = x264_options(profile=profile, params=params, preset=SEGMENT_PRESET)
-    enc.open()
-    return enc
 
 
 def _parameter_sets(enc: av.VideoCodecContext) -> tuple[list[bytes], list[bytes]]:
