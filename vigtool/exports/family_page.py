@@ -27,15 +27,12 @@ from vigtool.report import i18n, summary
 from vigtool.report.charts import SVG_NAMESPACE
 from vigtool.report.language import (
     FamilyWordingError,
-    WordingIssue,
-    check_plain,
-    check_strengths,
+    page_issues,
     wording_issues,
 )
 from vigtool.report.summary import SummaryData, SummaryMoment
 
 TEMPLATE = "family_folder.html.j2"
-_TAG = re.compile(r"<[^>]*>")
 _DESC = re.compile(r"<desc[^>]*>(.*?)</desc>", re.DOTALL)
 
 
@@ -132,14 +129,7 @@ def require_family_page_wording(datas: Sequence[SummaryData], page: str) -> None
     strengths words without jargon (the parent's own words are not checked)."""
     issues = [issue for data in datas for issue in wording_issues(data)]
     if not issues:
-        text = html.unescape(_TAG.sub(" ", page))
-        for quoted in sorted(set(_parent_words(datas)), key=len, reverse=True):
-            if quoted:
-                text = text.replace(quoted, " ")
-        words = check_strengths(text) + check_plain(text)
-        if words:
-            issues.append(WordingIssue("the page's own wording (template or translation)",
-                                       tuple(words)))
+        issues += page_issues(page, _parent_words(datas), "the page")
     if issues:
         raise FamilyWordingError(
             "the family's copy was not made: " + "; ".join(str(i) for i in issues)

@@ -11,6 +11,8 @@ and the status bar, and its editing actions are off. GUI thread only.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QWidget
@@ -68,6 +70,21 @@ def purged_times(recording: Recording) -> FrameTimes:
     return FrameTimes(tuple(i * end // count for i in range(count)), end)
 
 
+def plain_actions(
+    parent: QMainWindow, table: Mapping[str, tuple[str, str]],
+    handlers: Mapping[str, Callable[[], object]],
+) -> dict[str, QAction]:
+    """The menu actions of ``table`` (id -> text, status tip), each on its handler;
+    actions without keys (keyed ones come from keymap.py)."""
+    actions = {}
+    for action_id, (text, tip) in table.items():
+        action = QAction(text, parent)
+        action.setStatusTip(tip)
+        action.triggered.connect(handlers[action_id])
+        actions[action_id] = action
+    return actions
+
+
 class GovernanceCommands(QMainWindow):
     """What ``MainWindow`` sets up and these commands use."""
 
@@ -110,13 +127,7 @@ class GovernanceCommands(QMainWindow):
             "app.retention": self.open_retention_period,
             "app.audit_log": self.open_audit_log,
         }
-        actions = {}
-        for action_id, (text, tip) in GOVERNANCE_ACTIONS.items():
-            action = QAction(text, self)
-            action.setStatusTip(tip)
-            action.triggered.connect(handlers[action_id])
-            actions[action_id] = action
-        return actions
+        return plain_actions(self, GOVERNANCE_ACTIONS, handlers)
 
     def connect_governance(self) -> None:
         self.browser.purgeRequested.connect(self.open_purge)

@@ -38,7 +38,7 @@ from vigtool.gui.agreement_dialog import open_agreement_dialog
 from vigtool.gui.bridge import WorkspaceBridge
 from vigtool.gui.browser import WorkspaceBrowser
 from vigtool.gui.comments_panel import CommentsPanel
-from vigtool.gui.governance_commands import FILM_ACTIONS
+from vigtool.gui.governance_commands import FILM_ACTIONS, plain_actions
 from vigtool.gui.inspector import InspectorPanel
 from vigtool.gui.media_jobs import MediaJobs
 from vigtool.gui.package_dialogs import (
@@ -129,13 +129,7 @@ class SupervisionCommands(QMainWindow):
             "supervision.my_name": self.ask_my_name,
             "case.self_assessment": self.open_self_assessment,
         }
-        actions = {}
-        for action_id, (text, tip) in SUPERVISION_ACTIONS.items():
-            action = QAction(text, self)
-            action.setStatusTip(tip)
-            action.triggered.connect(handlers[action_id])
-            actions[action_id] = action
-        return actions
+        return plain_actions(self, SUPERVISION_ACTIONS, handlers)
 
     def connect_supervision(self) -> None:
         self.comments_panel = CommentsPanel(self.bridge)

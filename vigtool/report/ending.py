@@ -21,7 +21,6 @@ Written to a file by ``ending_export.export_ending`` (HTML, PDF, Word). No Qt.
 from __future__ import annotations
 
 import gettext
-import html
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
@@ -35,7 +34,7 @@ from vigtool.domain.records import Moment
 from vigtool.errors import InvalidEdit, VigtoolError
 from vigtool.report import i18n
 from vigtool.report.charts import Chart, progress_charts, scale_charts
-from vigtool.report.language import WordingIssue, check_plain, check_strengths
+from vigtool.report.language import WordingIssue, page_issues, text_issues
 from vigtool.report.pictures import Picture, PictureTaker
 from vigtool.report.progress import Progress, measure_progress
 from vigtool.report.summary import (
@@ -53,7 +52,6 @@ from vigtool.report.summary import (
 from vigtool.wording import Child, suggest_strengths
 from vigtool.workspace import View
 
-_TAG = re.compile(r"<[^>]*>")
 _TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 T = TypeVar("T")
 MAX_KEEP_DOING = 4
@@ -320,19 +318,9 @@ def scales_with_ends(data: EndingData, charts: Sequence[T]
 def ending_wording_issues(data: EndingData, page: str = "") -> list[WordingIssue]:
     """Deficit words and jargon in the family's ending, by where they came from (like
     ``language.wording_issues``: the parent's own words are never checked)."""
-    issues = []
-    for where, text in _practitioner_text(data):
-        words = check_strengths(text) + check_plain(text)
-        if words:
-            issues.append(WordingIssue(where, tuple(words)))
+    issues = text_issues(_practitioner_text(data))
     if page and not issues:
-        text = html.unescape(_TAG.sub(" ", page))
-        for quoted in _parent_words(data):
-            text = text.replace(quoted, " ")
-        words = check_strengths(text) + check_plain(text)
-        if words:
-            issues.append(WordingIssue("the ending's own wording (template or translation)",
-                                       tuple(words)))
+        issues += page_issues(page, _parent_words(data), "the ending")
     return issues
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from vigtool.errors import VigtoolError
@@ -62,20 +62,32 @@ def wording_issues(data: SummaryData, rendered_html: str = "") -> list[WordingIs
     to catch the templates' and translations' wording; it is reported only
     when the practitioner's text is clean (otherwise it repeats the same words).
     """
+    issues = text_issues(_practitioner_text(data))
+    if rendered_html and not issues:
+        issues += page_issues(rendered_html, _parent_words(data), "the summary")
+    return issues
+
+
+def text_issues(texts: Iterable[tuple[str, str]]) -> list[WordingIssue]:
+    """Deficit words and jargon in each (where, text) the practitioner wrote."""
     issues = []
-    for where, text in _practitioner_text(data):
+    for where, text in texts:
         words = check_strengths(text) + check_plain(text)
         if words:
             issues.append(WordingIssue(where, tuple(words)))
-    if rendered_html and not issues:
-        text = html.unescape(_TAG.sub(" ", rendered_html))
-        for quoted in _parent_words(data):
-            text = text.replace(quoted, " ")
-        words = check_strengths(text) + check_plain(text)
-        if words:
-            issues.append(WordingIssue("the summary's own wording (template or translation)",
-                                       tuple(words)))
     return issues
+
+
+def page_issues(page: str, parent_words: Iterable[str], what: str) -> list[WordingIssue]:
+    """Deficit words and jargon in a rendered family page's own wording (its template
+    or translation): the page's text less the parent's own words, which are theirs."""
+    text = html.unescape(_TAG.sub(" ", page))
+    for quoted in sorted({q for q in parent_words if q}, key=len, reverse=True):
+        text = text.replace(quoted, " ")
+    words = check_strengths(text) + check_plain(text)
+    if not words:
+        return []
+    return [WordingIssue(f"{what}'s own wording (template or translation)", tuple(words))]
 
 
 def require_family_wording(data: SummaryData, rendered_html: str) -> None:
