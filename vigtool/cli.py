@@ -16,7 +16,14 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NoReturn
 
-from vigtool import __version__, cli_agreement, cli_exports, cli_packages, cli_privacy
+from vigtool import (
+    __version__,
+    cli_agreement,
+    cli_exports,
+    cli_packages,
+    cli_privacy,
+    cli_suggest,
+)
 from vigtool.cli_args import (
     cycle_number,
     frame_number,
@@ -64,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
     cli_privacy.add_parsers(sub)
     cli_agreement.add_parsers(sub)
     cli_packages.add_parsers(sub)
+    cli_suggest.add_parsers(sub)
 
     p = sub.add_parser("gui", help="open the desktop app (the default with no command)")
     p.add_argument("video", type=Path, nargs="?", help="a video to open (imported if new)")
@@ -142,6 +150,8 @@ def _run(args: argparse.Namespace) -> int:
         return cli_packages.run_package(args, terminal_progress("packaging"))
     if args.command == "import-package":
         return cli_packages.run_import_package(args, terminal_progress("opening"))
+    if args.command == "suggest":
+        return cli_suggest.run_suggest(args, terminal_progress("listening"))
     if args.command == "review":
         return _review(args.workspace, args.case, args.cycle)
     if args.command == "gui":

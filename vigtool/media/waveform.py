@@ -22,7 +22,7 @@ timestamps): a gap is filled with silence, an overlap dropped.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from fractions import Fraction
 from functools import cached_property
@@ -164,28 +164,21 @@ def _decode_cache(data: bytes) -> Waveform | None:
         )
 
 
-class _Buckets:
-    """Turns a stream of mono samples, placed on the video's clock, into bucket stats.
+class _Placed:
+    """Mono samples placed on the video's clock: cut before its first frame, gaps filled.
 
-    Sample positions count from the video's first frame; bucket ``k`` holds
-    samples ``[edge(k), edge(k + 1))`` with ``edge(k) = k * bucket_ms * rate
-    // 1000`` in exact integers, so buckets never drift over an hour.
+    Sample positions count from the video's first frame. The samples wait in
+    ``_pending`` until :meth:`flush`, which this base keeps as they are
+    (:func:`decode_mono` wants every sample); :class:`_Buckets` reduces them.
     """
 
-    def __init__(self, rate: int, bucket_ms: int) -> None:
+    def __init__(self, rate: int) -> None:
         self.rate = rate
-        self._bucket_ms = bucket_ms
         self.position = 0  # next sample's position; may start negative
         self._pending: list[FloatArray] = []
         self._pending_start = 0
         self._pending_len = 0
-        self._done = 0  # buckets finished
-        self._mins: list[FloatArray] = []
-        self._maxs: list[FloatArray] = []
-        self._rms: list[FloatArray] = []
-
-    def _edge(self, k: int) -> int:
-        return k * self._bucket_ms * self.rate // 1000
+        self._kept = 0  # pending samples a flush has already seen (kept, not reduced)
 
     def start_at(self, position: int) -> None:
         """Place the first sample: before the first picture it is cut, after it silence leads."""
@@ -209,7 +202,7 @@ class _Buckets:
             self._pending.append(samples)
             self._pending_len += samples.shape[0]
             self.position += samples.shape[0]
-        return self._pending_len >= _FLUSH_SECONDS * self.rate
+        return self._pending_len - self._kept >= _FLUSH_SECONDS * self.rate
 
     def _silence(self, count: int) -> None:
         chunk = _SILENCE_CHUNK_S * self.rate
@@ -219,6 +212,36 @@ class _Buckets:
             if self._pending_len >= _FLUSH_SECONDS * self.rate:
                 self.flush()
             count -= n
+
+    def flush(self, final: bool = False) -> None:
+        """Keep the pending samples (the buckets reduce them here)."""
+        self._kept = self._pending_len
+
+    def samples(self) -> FloatArray:
+        """Every sample placed so far, from the video's first frame on."""
+        if not self._pending:
+            return np.zeros(0, dtype=np.float32)
+        return np.concatenate(self._pending).astype(np.float32, copy=False)
+
+
+class _Buckets(_Placed):
+    """Turns a stream of mono samples, placed on the video's clock, into bucket stats.
+
+    Bucket ``k`` holds samples ``[edge(k), edge(k + 1))`` with ``edge(k) = k *
+    bucket_ms * rate // 1000`` in exact integers, so buckets never drift over
+    an hour.
+    """
+
+    def __init__(self, rate: int, bucket_ms: int) -> None:
+        super().__init__(rate)
+        self._bucket_ms = bucket_ms
+        self._done = 0  # buckets finished
+        self._mins: list[FloatArray] = []
+        self._maxs: list[FloatArray] = []
+        self._rms: list[FloatArray] = []
+
+    def _edge(self, k: int) -> int:
+        return k * self._bucket_ms * self.rate // 1000
 
     def flush(self, final: bool = False) -> None:
         """Reduce every complete bucket in the pending samples (and the partial last one)."""
@@ -370,13 +393,48 @@ def compute_waveform(
     """
     if bucket_ms <= 0:
         raise ValueError("bucket_ms must be positive")
+    placed = _decode_placed(
+        path, lambda rate: _Buckets(rate, bucket_ms), None, index, progress, cancel
+    )
+    return placed.result(bucket_ms) if isinstance(placed, _Buckets) else None
+
+
+def decode_mono(
+    path: Path,
+    *,
+    rate: int,
+    index: FrameIndex | None = None,
+    progress: Progress = no_progress,
+    cancel: CancelToken = NEVER_CANCELLED,
+) -> FloatArray | None:
+    """The video's sound as float32 mono samples at ``rate``, sample 0 at its first frame.
+
+    Placed on the video's clock exactly as the waveform is (see the module
+    notes), so sample ``n`` is heard at ``n * 1000 / rate`` ms on the
+    timeline. None if the video has no sound; errors as
+    :func:`compute_waveform`.
+    """
+    if rate <= 0:
+        raise ValueError("rate must be positive")
+    placed = _decode_placed(path, _Placed, rate, index, progress, cancel)
+    return placed.samples() if placed is not None else None
+
+
+def _decode_placed(
+    path: Path,
+    make: Callable[[int], _Placed],
+    rate: int | None,
+    index: FrameIndex | None,
+    progress: Progress,
+    cancel: CancelToken,
+) -> _Placed | None:
     origin = _video_origin(path, index)
     with open_video(path) as container:
         if not container.streams.audio:
             return None
         stream = container.streams.audio[0]
         try:
-            return _decode(container, stream, origin, bucket_ms, progress, cancel)
+            return _decode(container, stream, origin, make, rate, progress, cancel)
         except av.FFmpegError as exc:
             raise MediaError(
                 f"{path.name}: the sound could not be decoded; the file may be damaged"
@@ -387,40 +445,40 @@ def _decode(
     container: av.container.InputContainer,
     stream: av.AudioStream,
     origin: Fraction,
-    bucket_ms: int,
+    make: Callable[[int], _Placed],
+    out_rate: int | None,
     progress: Progress,
     cancel: CancelToken,
-) -> Waveform | None:
+) -> _Placed | None:
+    """Decode ``stream`` into ``make(rate)``; ``out_rate`` None keeps the stream's rate."""
     rate = stream.codec_context.sample_rate or stream.rate or 0
     time_base = stream.time_base
     total_ms = _expected_ms(container, stream)
     mono: _Mono | None = None
-    buckets: _Buckets | None = None
+    placed: _Placed | None = None
     clock: _SampleClock | None = None
     for frame in container.decode(stream):
-        if mono is None or buckets is None or clock is None:
-            rate = frame.sample_rate or rate
+        if mono is None or placed is None or clock is None:
+            rate = out_rate or frame.sample_rate or rate
             if rate <= 0:
                 return None
             mono = _Mono(rate)
-            buckets = _Buckets(rate, bucket_ms)
+            placed = make(rate)
             clock = _SampleClock(time_base, origin, rate)
-            buckets.start_at(clock.position(frame.pts) or 0)
+            placed.start_at(clock.position(frame.pts) or 0)
         at = clock.position(frame.pts)
         flush = False
         for samples in mono.convert(frame):
-            flush = buckets.add(samples, at) or flush
+            flush = placed.add(samples, at) or flush
             at = None
         if flush:
             cancel.raise_if_cancelled()
-            buckets.flush()
-            progress(max(0, min(buckets.position * 1000 // rate, total_ms)), total_ms)
+            placed.flush()
+            progress(max(0, min(placed.position * 1000 // rate, total_ms)), total_ms)
     cancel.raise_if_cancelled()
-    if buckets is None:
-        return None
-    waveform = buckets.result(bucket_ms)
-    progress(total_ms, total_ms)
-    return waveform
+    if placed is not None:
+        progress(total_ms, total_ms)
+    return placed
 
 
 def _expected_ms(container: av.container.InputContainer, stream: av.AudioStream) -> int:

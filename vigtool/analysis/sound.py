@@ -1,0 +1,142 @@
+"""The sound as frames of features: loudness, pitch, how voiced, and spectral shape.
+
+Every 10 ms a 32 ms Hann window of 16 kHz mono is read. Pitch comes from
+YIN's cumulative-mean-normalised difference, computed for all frames at
+once from their autocorrelations (one FFT per frame): the first dip below
+:data:`_YIN_THRESHOLD` between 70 Hz and 1 kHz, else the deepest dip. The
+depth of that dip (``1 - d'``) is how periodic, that is how *voiced*, the
+frame is; noise, a fan or a clatter stays low however loud it is.
+
+Everything is vectorised over frames and runs in blocks, so an hour of
+sound takes a few seconds and memory stays small.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+import numpy as np
+import numpy.typing as npt
+
+from vigtool.jobs import NEVER_CANCELLED, CancelToken
+
+RATE: Final = 16_000
+HOP: Final = 160  # 10 ms
+WINDOW: Final = 512  # 32 ms
+FRAME_MS: Final = 1000 * HOP // RATE
+_FFT: Final = 1024
+_MIN_F0: Final = 70.0
+_MAX_F0: Final = 1000.0
+_MIN_LAG: Final = int(RATE / _MAX_F0)
+_MAX_LAG: Final = int(RATE / _MIN_F0)
+_YIN_THRESHOLD: Final = 0.2
+_BLOCK: Final = 4096  # frames per FFT block
+# Band edges in Hz for the spectral shape.
+_BANDS: Final = ((80, 300), (300, 1000), (1000, 3000), (3000, 8000))
+
+FloatArray = npt.NDArray[np.float32]
+
+
+@dataclass(frozen=True, eq=False)
+class SoundFeatures:
+    """Per-frame features; frame ``i`` is centred at ``i * FRAME_MS + 16`` ms.
+
+    ``level_db``: loudness in dB (full scale 0). ``f0``: pitch in Hz (0 where
+    not voiced enough to say). ``voicing``: 0..1, how periodic. ``bands``:
+    (frames, 4) share of energy in 80-300, 300-1000, 1000-3000, 3000-8000 Hz.
+    ``flatness``: spectral flatness 0..1 (noise near 1, a voice near 0).
+    """
+
+    level_db: FloatArray
+    f0: FloatArray
+    voicing: FloatArray
+    bands: FloatArray
+    flatness: FloatArray
+
+    @property
+    def frame_count(self) -> int:
+        return int(self.level_db.shape[0])
+
+
+def frame_ms(index: int | npt.NDArray[np.int64]) -> npt.NDArray[np.int64] | int:
+    """Where frame ``index`` starts, in ms."""
+    return index * FRAME_MS
+
+
+def sound_features(samples: FloatArray, *, cancel: CancelToken = NEVER_CANCELLED) -> SoundFeatures:
+    """Features of 16 kHz mono ``samples`` (see the module notes)."""
+    samples = np.asarray(samples, dtype=np.float32)
+    count = max(0, 1 + (samples.shape[0] - WINDOW) // HOP) if samples.shape[0] >= WINDOW else 0
+    parts: list[tuple[FloatArray, ...]] = []
+    window = np.hanning(WINDOW).astype(np.float32)
+    win_ac = _window_autocorrelation(window)
+    freqs = np.fft.rfftfreq(_FFT, 1 / RATE)
+    band_masks = [(freqs >= lo) & (freqs < hi) for lo, hi in _BANDS]
+    speech = (freqs >= 80) & (freqs < 8000)
+    for start in range(0, count, _BLOCK):
+        cancel.raise_if_cancelled()
+        n = min(_BLOCK, count - start)
+        idx = (start + np.arange(n))[:, None] * HOP + np.arange(WINDOW)[None, :]
+        frames = samples[idx]
+        frames = frames - frames.mean(axis=1, keepdims=True)
+        spec = np.fft.rfft(frames * window, n=_FFT, axis=1)
+        power = (spec.real**2 + spec.imag**2).astype(np.float32)
+        energy = power[:, speech].sum(axis=1)
+        level = 10 * np.log10(energy / (WINDOW * window.sum() ** 1) + 1e-12)
+        bands = np.stack([power[:, m].sum(axis=1) for m in band_masks], axis=1)
+        bands = bands / (bands.sum(axis=1, keepdims=True) + 1e-20)
+        logs = np.log(power[:, speech] + 1e-12)
+        flat = np.exp(logs.mean(axis=1)) / (power[:, speech].mean(axis=1) + 1e-12)
+        f0, voicing = _pitch(power, win_ac)
+        quiet = energy < 1e-9
+        f0[quiet] = 0
+        voicing[quiet] = 0
+        parts.append((level.astype(np.float32), f0, voicing, bands.astype(np.float32),
+                      np.clip(flat, 0, 1).astype(np.float32)))
+    if not parts:
+        empty = np.zeros(0, dtype=np.float32)
+        return SoundFeatures(empty, empty, empty, np.zeros((0, 4), np.float32), empty)
+    cols = list(zip(*parts, strict=True))
+    return SoundFeatures(*(np.concatenate(c).astype(np.float32) for c in cols))
+
+
+def _window_autocorrelation(window: FloatArray) -> FloatArray:
+    ac = np.fft.irfft(np.abs(np.fft.rfft(window, n=_FFT)) ** 2, n=_FFT)[: _MAX_LAG + 2]
+    normalised: FloatArray = (ac / ac[0]).astype(np.float32)
+    return normalised
+
+
+def _pitch(power: FloatArray, win_ac: FloatArray) -> tuple[FloatArray, FloatArray]:
+    """YIN pitch and voicing of each frame, from its power spectrum."""
+    ac = np.fft.irfft(power, n=_FFT, axis=1)[:, : _MAX_LAG + 2].astype(np.float32)
+    r0 = ac[:, :1] + 1e-12
+    # Undo the window's own taper so a steady tone reads as fully periodic.
+    norm = ac / r0 / np.maximum(win_ac[None, :], 1e-3)
+    diff = np.maximum(1.0 - norm, 0.0)
+    diff[:, 0] = 0
+    lags = np.arange(diff.shape[1], dtype=np.float32)
+    cum = np.cumsum(diff, axis=1)
+    cmnd = np.ones_like(diff)
+    cmnd[:, 1:] = diff[:, 1:] * lags[1:] / np.maximum(cum[:, 1:], 1e-12)
+    band = cmnd[:, _MIN_LAG : _MAX_LAG + 1]
+    # A dip: lower than both neighbours.
+    inner = band[:, 1:-1]
+    dips = (inner <= band[:, :-2]) & (inner <= band[:, 2:])
+    below = dips & (inner < _YIN_THRESHOLD)
+    has = below.any(axis=1)
+    first = np.argmax(below, axis=1)
+    deepest = np.argmin(inner, axis=1)
+    pick = np.where(has, first, deepest) + 1  # index within band
+    rows = np.arange(band.shape[0])
+    depth = band[rows, pick]
+    # Parabolic interpolation around the chosen lag for a finer pitch.
+    left = band[rows, pick - 1]
+    right = band[rows, np.minimum(pick + 1, band.shape[1] - 1)]
+    denom = left - 2 * depth + right
+    shift = np.divide(0.5 * (left - right), denom, out=np.zeros_like(denom),
+                      where=np.abs(denom) > 1e-9)
+    lag = _MIN_LAG + pick + np.clip(shift, -0.5, 0.5)
+    voicing = np.clip(1.0 - depth, 0.0, 1.0).astype(np.float32)
+    f0 = (RATE / lag).astype(np.float32)
+    return f0, voicing
