@@ -19,10 +19,16 @@ import numpy.typing as npt
 import pytest
 
 from sample_clips.kinds import AUDIO_ONLY, H264_BFRAMES, make_video
-from vigtool.analysis.exchanges import VoiceTurn, candidates, chains, response_window
+from vigtool.analysis.exchanges import (
+    VoiceTurn,
+    candidates,
+    chains,
+    response_window,
+    voice_turns,
+)
 from vigtool.analysis.sound import RATE, sound_features
 from vigtool.analysis.suggest import load_or_suggest, suggest_moments
-from vigtool.analysis.voices import find_stretches
+from vigtool.analysis.voices import Stretch, find_stretches
 from vigtool.errors import Cancelled, MediaError
 from vigtool.jobs import CancelToken
 from vigtool.media.waveform import decode_mono
@@ -94,7 +100,7 @@ def test_a_high_voice_is_the_childs_a_low_one_the_adults_and_noise_is_no_one() -
     assert 160 < stretches[1].f0 < 180
 
 
-def _turns(*spec: tuple[str, int, int]) -> list[VoiceTurn | None]:
+def _turns(*spec: tuple[str, int, int]) -> list[VoiceTurn]:
     return [VoiceTurn("child" if a == "c" else "adult", s, e, 1.0) for a, s, e in spec]
 
 
@@ -108,9 +114,13 @@ def test_an_answer_must_come_within_the_window_and_from_the_other_partner() -> N
     assert [c.turns[0].kind for c in made] == ["initiative", "initiative"]
 
 
-def test_someone_else_speaking_between_breaks_the_chain() -> None:
-    turns = _turns(("c", 0, 800), ("a", 1300, 2500))
-    assert len(candidates([turns[0], None, turns[1]])) == 0
+def test_a_voice_in_the_background_is_neither_a_turn_nor_an_interruption() -> None:
+    parent = [Stretch(0, 60, "child", 480.0, -20.0, 0.9),
+              Stretch(80, 90, "other", 110.0, -34.0, 0.9),
+              Stretch(110, 200, "adult", 210.0, -21.0, 0.9)]
+    turns = voice_turns(parent)
+    assert [(t.actor, t.start_ms) for t in turns] == [("child", 0), ("adult", 1100)]
+    assert len(candidates(turns)) == 1
 
 
 def test_the_window_follows_the_films_own_rhythm() -> None:

@@ -6,7 +6,8 @@
 * A turn **answers** the one before when the other partner takes it, it
   starts no later than :data:`RESPONSE_WINDOW_MS` after the previous turn
   ends (and no earlier than :data:`MAX_OVERLAP_MS` before: partners do
-  start a little early), and no one else spoke in between. As in LENA's
+  start a little early). Voices in the background (a television, someone
+  in the next room) are neither turns nor interruptions. As in LENA's
   conversational turns, but with a window of seconds that matches how
   quickly parents answer babies (Gratier et al. report 0.5-1.2 s).
 * A **chain** is a run of answers; its first turn is the initiative, the
@@ -48,15 +49,12 @@ class VoiceTurn:
     confidence: float
 
 
-def voice_turns(stretches: Sequence[Stretch]) -> list[VoiceTurn | None]:
-    """The partners' turns in order; None marks someone else speaking in between."""
-    out: list[VoiceTurn | None] = []
+def voice_turns(stretches: Sequence[Stretch]) -> list[VoiceTurn]:
+    """The partners' turns in order; voices in the background are not turns."""
+    out: list[VoiceTurn] = []
     last: VoiceTurn | None = None
     for s in stretches:
         if s.speaker == "other":
-            if out and out[-1] is not None:
-                out.append(None)
-            last = None
             continue
         actor: SuggestedActor = "child" if s.speaker == "child" else "adult"
         if last is not None and last.actor == actor and s.start_ms - last.end_ms <= MERGE_GAP_MS:
@@ -78,7 +76,7 @@ def _answers(previous: VoiceTurn, turn: VoiceTurn, window_ms: int) -> bool:
     return -MAX_OVERLAP_MS <= latency <= window_ms and turn.start_ms > previous.start_ms
 
 
-def response_window(turns: Sequence[VoiceTurn | None]) -> int:
+def response_window(turns: Sequence[VoiceTurn]) -> int:
     """How soon an answer must come, in ms, from this film's own rhythm.
 
     Families differ: some answer in a quarter of a second, some take two.
@@ -91,7 +89,7 @@ def response_window(turns: Sequence[VoiceTurn | None]) -> int:
     """
     pauses: list[int] = []
     for a, b in itertools.pairwise(turns):
-        if a is not None and b is not None and a.actor != b.actor:
+        if a.actor != b.actor:
             pauses.append(b.start_ms - a.end_ms)
     lo, hi = _WINDOW_RANGE
     ordered = sorted(p for p in pauses if p >= _RHYTHM_FROM_MS)
@@ -109,17 +107,12 @@ def response_window(turns: Sequence[VoiceTurn | None]) -> int:
     return best
 
 
-def chains(turns: Sequence[VoiceTurn | None]) -> list[list[VoiceTurn]]:
+def chains(turns: Sequence[VoiceTurn]) -> list[list[VoiceTurn]]:
     """Runs of turns each answering the one before (single turns included)."""
     window = response_window(turns)
     found: list[list[VoiceTurn]] = []
     current: list[VoiceTurn] = []
     for turn in turns:
-        if turn is None:
-            if current:
-                found.append(current)
-            current = []
-            continue
         if current and _answers(current[-1], turn, window):
             current.append(turn)
         else:
@@ -147,7 +140,7 @@ class Candidate:
 
 
 def candidates(
-    turns: Sequence[VoiceTurn | None], *, duration_ms: int | None = None
+    turns: Sequence[VoiceTurn], *, duration_ms: int | None = None
 ) -> list[Candidate]:
     """One candidate per chain with at least one answer, in time order."""
     out: list[Candidate] = []

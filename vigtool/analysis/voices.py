@@ -38,7 +38,12 @@ _MIN_FRAMES: Final = 8  # 80 ms of voice at least
 _SPLIT_OCTAVES: Final = 0.55
 _SPLIT_HOLD: Final = 12  # frames the new pitch must hold
 _CHILD_F0: Final = 300.0  # Hz: the boundary when a film gives nothing better
-_QUIET_DB: Final = 24.0  # this far below the dyad's speech: someone else
+_QUIET_DB: Final = 5.0  # an adult group this much quieter than the parent: someone else
+_MIN_GROUP: Final = 3
+_CONSONANT_BRIGHTNESS: Final = 0.35
+_CONSONANT_REACH: Final = 10  # frames either side of a stretch where its consonants are
+_GROUPING_ROUNDS: Final = 8
+_PRIOR_WEIGHT: Final = 0.5
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,18 @@ def voiced_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
     )
 
 
+def consonant_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
+    """Frames that sound like a voiceless consonant: noisy, bright, above the room."""
+    if features.frame_count == 0:
+        return np.zeros(0, dtype=bool)
+    floor = float(np.percentile(features.level_db, _FLOOR_PERCENTILE))
+    return (
+        (features.voicing < _MIN_VOICING)
+        & (features.bands[:, 3] > _CONSONANT_BRIGHTNESS)
+        & (features.level_db >= floor + _ABOVE_FLOOR_DB)
+    )
+
+
 def find_stretches(features: SoundFeatures) -> list[Stretch]:
     """Every stretch of voice in the film, in order, each with its speaker."""
     voiced = voiced_frames(features)
@@ -80,7 +97,8 @@ def find_stretches(features: SoundFeatures) -> list[Stretch]:
     spans = [(a, b) for a, b in spans if np.count_nonzero(voiced[a:b]) >= _MIN_FRAMES]
     if not spans:
         return []
-    described = [_describe(features, voiced, a, b) for a, b in spans]
+    consonant = consonant_frames(features)
+    described = [_describe(features, voiced, consonant, a, b) for a, b in spans]
     return _label(described)
 
 
@@ -140,67 +158,135 @@ class _Described:
     start: int
     end: int
     f0: float
-    spread: float  # interquartile range of log2 pitch
     level_db: float
-    low_share: float  # energy share below 300 Hz
-    high_share: float  # energy share above 1 kHz
-    voiced_share: float
+    cues: tuple[float, ...]  # see _CUES
+    timbre: tuple[float, ...]  # energy shares of the four bands while voiced
+
+
+# What tells an adult's voice from a child's, each physically grounded and
+# each only a leaning: (name, weight towards "child" per unit, clip).
+#  - pitch: a child's is higher (log2 Hz above 300 Hz);
+#  - consonants: voiceless fricatives and bursts (s, sh, f, t, k) are adult
+#    speech; babble is voiced stops, nasals and vowels (per second);
+#  - brightness: an adult voice carries more energy above 3 kHz (share);
+#  - melody: speech's pitch jumps between syllables; babble and cooing glide
+#    (mean octaves moved per 10 ms frame).
+_CUES: Final = ("pitch", "consonants", "brightness", "melody")
 
 
 def _describe(
-    features: SoundFeatures, voiced: npt.NDArray[np.bool_], a: int, b: int
+    features: SoundFeatures,
+    voiced: npt.NDArray[np.bool_],
+    consonant: npt.NDArray[np.bool_],
+    a: int,
+    b: int,
 ) -> _Described:
     inside = np.flatnonzero(voiced[a:b]) + a
     f0 = features.f0[inside]
     logf = np.log2(f0)
-    bands = features.bands[inside]
+    seconds = max(b - a, 1) * FRAME_MS / 1000
+    near = consonant[max(0, a - _CONSONANT_REACH) : b + _CONSONANT_REACH]
+    melody = float(np.mean(np.abs(np.diff(logf)))) if logf.size > 1 else 0.0
     return _Described(
         start=a,
         end=b,
         f0=float(np.median(f0)),
-        spread=float(np.subtract(*np.percentile(logf, [75, 25]))),
         level_db=float(np.median(features.level_db[inside])),
-        low_share=float(bands[:, 0].mean()),
-        high_share=float(bands[:, 2:].sum(axis=1).mean()),
-        voiced_share=inside.size / max(b - a, 1),
+        cues=(
+            float(np.median(logf)),
+            np.count_nonzero(near) / seconds,
+            float(features.bands[inside, 3].mean()),
+            melody,
+        ),
+        timbre=tuple(float(v) for v in features.bands[inside].mean(axis=0)),
+    )
+
+
+def _leaning(cues: tuple[float, ...]) -> float:
+    """How far the cues lean towards a child's voice (positive) or an adult's, in logits."""
+    pitch, consonants, brightness, melody = cues
+    return float(
+        np.clip((pitch - np.log2(_CHILD_F0)) * 5.0, -3, 3)
+        - np.clip(consonants / 3.0, 0, 2.5)
+        - np.clip(brightness / 0.03, 0, 2.5)
+        - np.clip((melody - 0.02) / 0.02, -1, 2)
     )
 
 
 def _label(described: list[_Described]) -> list[Stretch]:
-    """Child, adult or other for each stretch (module notes, steps 3 and 4)."""
-    loud = np.array([d.level_db for d in described])
-    weights = np.array([d.end - d.start for d in described], dtype=float)
-    # The dyad's speaking level: the loudness most of the voiced time reaches.
-    speech_level = float(_weighted_percentile(loud, weights, 75))
-    line = _child_line(described)
+    """Child, adult or other for each stretch (module notes, steps 3 and 4).
+
+    Each stretch first leans by its own cues; then the film's stretches are
+    grouped in two around those leanings (the cues standardised within the
+    film), so a family's own two voices pull the boundary to where it is
+    for them. A stretch goes with the nearer group unless its own leaning
+    is strong.
+    """
+    prior = np.array([_leaning(d.cues) for d in described])
+    lean = _grouped(np.array([d.cues for d in described]), prior)
+    others = _someone_else(described, lean <= 0)
     out: list[Stretch] = []
-    for d in described:
-        distance = abs(np.log2(d.f0) - np.log2(line))
-        confidence = float(min(1.0, 0.5 + distance))
-        speaker: Speaker = "child" if d.f0 >= line else "adult"
-        if d.level_db < speech_level - _QUIET_DB and speaker == "adult":
+    for i, (d, towards_child) in enumerate(zip(described, lean, strict=True)):
+        speaker: Speaker = "child" if towards_child > 0 else "adult"
+        if i in others:
             speaker = "other"
+        confidence = float(1 / (1 + np.exp(-abs(towards_child))))
         out.append(Stretch(d.start, d.end, speaker, d.f0, d.level_db, confidence))
     return out
 
 
-def _child_line(described: list[_Described]) -> float:
-    """The pitch between this film's child and adult voices.
+def _someone_else(described: list[_Described], adult: npt.NDArray[np.bool_]) -> set[int]:
+    """The adult stretches that are not the parent: a television, another room.
 
-    The widest gap in the log pitches of the stretches between 200 and
-    450 Hz, when there is a clear one; otherwise :data:`_CHILD_F0`.
+    The adult stretches are grouped in two by loudness, pitch and timbre. If
+    one group is clearly quieter than the other (by :data:`_QUIET_DB`), it is
+    someone further away than the parent with the baby on their knee.
     """
-    pitches = np.sort(np.log2([d.f0 for d in described]))
-    lo, hi = np.log2(200.0), np.log2(450.0)
-    inside = pitches[(pitches > lo) & (pitches < hi)]
-    candidates = np.concatenate([[lo], inside, [hi]])
-    if candidates.size < 2:
-        return _CHILD_F0
-    gaps = np.diff(candidates)
-    k = int(np.argmax(gaps))
-    if gaps[k] < 0.35:
-        return _CHILD_F0
-    return float(2 ** ((candidates[k] + candidates[k + 1]) / 2))
+    which = np.flatnonzero(adult)
+    if which.size < 2 * _MIN_GROUP:
+        return set()
+    table = np.array(
+        [[described[i].level_db, described[i].cues[0], *described[i].timbre] for i in which]
+    )
+    spread = table.std(axis=0)
+    scaled = (table - table.mean(axis=0)) / np.where(spread > 1e-9, spread, 1.0)
+    loud = table[:, 0] >= np.median(table[:, 0])
+    for _ in range(_GROUPING_ROUNDS):
+        if loud.all() or not loud.any():
+            return set()
+        near_loud = np.linalg.norm(scaled - scaled[loud].mean(axis=0), axis=1)
+        near_quiet = np.linalg.norm(scaled - scaled[~loud].mean(axis=0), axis=1)
+        updated = near_loud <= near_quiet
+        if np.array_equal(updated, loud):
+            break
+        loud = updated
+    if min(np.count_nonzero(loud), np.count_nonzero(~loud)) < _MIN_GROUP:
+        return set()
+    gap = float(np.median(table[loud, 0]) - np.median(table[~loud, 0]))
+    return {int(i) for i in which[~loud]} if gap >= _QUIET_DB else set()
+
+
+def _grouped(
+    cues: npt.NDArray[np.float64], prior: npt.NDArray[np.float64]
+) -> npt.NDArray[np.float64]:
+    """Leanings after grouping the film's stretches in two (see :func:`_label`)."""
+    child = prior > 0
+    if cues.shape[0] < 4 or child.all() or not child.any():
+        return prior
+    spread = cues.std(axis=0)
+    scaled = (cues - cues.mean(axis=0)) / np.where(spread > 1e-9, spread, 1.0)
+    lean = prior
+    for _ in range(_GROUPING_ROUNDS):
+        if child.all() or not child.any():
+            break
+        to_child = np.linalg.norm(scaled - scaled[child].mean(axis=0), axis=1)
+        to_adult = np.linalg.norm(scaled - scaled[~child].mean(axis=0), axis=1)
+        lean = _PRIOR_WEIGHT * prior + (to_adult - to_child)
+        updated = lean > 0
+        if np.array_equal(updated, child):
+            break
+        child = updated
+    return lean
 
 
 def _weighted_percentile(values: npt.NDArray[np.float64], weights: npt.NDArray[np.float64],
