@@ -54,7 +54,7 @@ def voice_turns(stretches: Sequence[Stretch]) -> list[VoiceTurn]:
     out: list[VoiceTurn] = []
     last: VoiceTurn | None = None
     for s in stretches:
-        if s.speaker == "other":
+        if s.speaker in ("other", "cry"):
             continue
         actor: SuggestedActor = "child" if s.speaker == "child" else "adult"
         if last is not None and last.actor == actor and s.start_ms - last.end_ms <= MERGE_GAP_MS:

@@ -64,6 +64,19 @@ def frame_ms(index: int | npt.NDArray[np.int64]) -> npt.NDArray[np.int64] | int:
     return index * FRAME_MS
 
 
+def mask_runs(mask: npt.NDArray[np.bool_], gap: int = 0) -> list[tuple[int, int]]:
+    """Runs ``(start, end)`` (end exclusive) of True frames, joining runs at most ``gap`` apart."""
+    padded = np.concatenate([[False], mask, [False]])
+    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
+    runs: list[tuple[int, int]] = []
+    for a, b in zip(edges[0::2].tolist(), edges[1::2].tolist(), strict=True):
+        if runs and a - runs[-1][1] <= gap:
+            runs[-1] = (runs[-1][0], b)
+        else:
+            runs.append((a, b))
+    return runs
+
+
 def sound_features(samples: FloatArray, *, cancel: CancelToken = NEVER_CANCELLED) -> SoundFeatures:
     """Features of 16 kHz mono ``samples`` (see the module notes)."""
     samples = np.asarray(samples, dtype=np.float32)

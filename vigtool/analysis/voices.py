@@ -26,9 +26,10 @@ from typing import Final, Literal
 import numpy as np
 import numpy.typing as npt
 
-from vigtool.analysis.sound import FRAME_MS, SoundFeatures
+from vigtool.analysis.crying import crying_frames
+from vigtool.analysis.sound import FRAME_MS, SoundFeatures, mask_runs
 
-Speaker = Literal["child", "adult", "other"]
+Speaker = Literal["child", "adult", "other", "cry"]
 
 _MIN_VOICING: Final = 0.55
 _FLOOR_PERCENTILE: Final = 20
@@ -36,13 +37,19 @@ _ABOVE_FLOOR_DB: Final = 9.0
 _GAP_FRAMES: Final = 18  # 180 ms: syllables and consonants inside one stretch
 _MIN_FRAMES: Final = 8  # 80 ms of voice at least
 _SPLIT_OCTAVES: Final = 0.55
-_SPLIT_HOLD: Final = 12  # frames the new pitch must hold
+_SPLIT_HOLD: Final = 20  # voiced frames the new pitch must hold
+_MIN_PIECE: Final = 30  # a split leaves at least 300 ms either side
 _CHILD_F0: Final = 300.0  # Hz: the boundary when a film gives nothing better
 _QUIET_DB: Final = 5.0  # an adult group this much quieter than the parent: someone else
 _MIN_GROUP: Final = 3
+# Loudness counts most in telling the parent from a voice further away, then
+# pitch, then each band of the timbre.
+_BACKGROUND_WEIGHTS: Final = np.array([2.0, 1.0, 0.5, 0.5, 0.5, 0.5])
 _CONSONANT_BRIGHTNESS: Final = 0.35
 _CONSONANT_REACH: Final = 10  # frames either side of a stretch where its consonants are
 _GROUPING_ROUNDS: Final = 8
+_MELODY_STEP: Final = 1 / 3
+_CLEAR_VOICING: Final = 0.8
 _PRIOR_WEIGHT: Final = 0.5
 
 
@@ -93,29 +100,14 @@ def consonant_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
 def find_stretches(features: SoundFeatures) -> list[Stretch]:
     """Every stretch of voice in the film, in order, each with its speaker."""
     voiced = voiced_frames(features)
-    spans = _split_on_pitch(features, _runs(voiced, _GAP_FRAMES), voiced)
+    spans = _split_on_pitch(features, mask_runs(voiced, _GAP_FRAMES), voiced)
     spans = [(a, b) for a, b in spans if np.count_nonzero(voiced[a:b]) >= _MIN_FRAMES]
     if not spans:
         return []
     consonant = consonant_frames(features)
     described = [_describe(features, voiced, consonant, a, b) for a, b in spans]
-    return _label(described)
-
-
-def _runs(mask: npt.NDArray[np.bool_], gap: int) -> list[tuple[int, int]]:
-    """Runs of True, joining runs separated by at most ``gap`` False frames."""
-    if not mask.any():
-        return []
-    padded = np.concatenate([[False], mask, [False]])
-    edges = np.flatnonzero(np.diff(padded.astype(np.int8)))
-    starts, ends = edges[0::2], edges[1::2]
-    runs: list[tuple[int, int]] = []
-    for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
-        if runs and a - runs[-1][1] <= gap:
-            runs[-1] = (runs[-1][0], b)
-        else:
-            runs.append((a, b))
-    return runs
+    crying = crying_frames(features, voiced)
+    return _label(described, [bool(crying[a:b].any()) for a, b in spans])
 
 
 def _split_on_pitch(
@@ -138,7 +130,7 @@ def _split_on_pitch(
             after = float(np.median(pitch[i : i + _SPLIT_HOLD]))
             if abs(after - before) >= _SPLIT_OCTAVES and _crosses_child_line(before, after):
                 cut = int(frames[i])
-                if cut - cut_at >= _MIN_FRAMES:
+                if cut - cut_at >= _MIN_PIECE and b - cut >= _MIN_PIECE:
                     out.append((cut_at, cut))
                     cut_at = cut
                 i += _SPLIT_HOLD
@@ -186,7 +178,12 @@ def _describe(
     logf = np.log2(f0)
     seconds = max(b - a, 1) * FRAME_MS / 1000
     near = consonant[max(0, a - _CONSONANT_REACH) : b + _CONSONANT_REACH]
-    melody = float(np.mean(np.abs(np.diff(logf)))) if logf.size > 1 else 0.0
+    # Each step counts up to a third of an octave, so a pitch tracker's
+    # octave slip in a coo weighs no more than a syllable's jump in speech.
+    # Only clearly periodic frames: noise makes any pitch track wobble.
+    clear = logf[features.voicing[inside] >= _CLEAR_VOICING]
+    steps = np.minimum(np.abs(np.diff(clear)), _MELODY_STEP)
+    melody = float(steps.mean()) if steps.size else 0.0
     return _Described(
         start=a,
         end=b,
@@ -209,11 +206,11 @@ def _leaning(cues: tuple[float, ...]) -> float:
         np.clip((pitch - np.log2(_CHILD_F0)) * 5.0, -3, 3)
         - np.clip(consonants / 3.0, 0, 2.5)
         - np.clip(brightness / 0.03, 0, 2.5)
-        - np.clip((melody - 0.02) / 0.02, -1, 2)
+        - np.clip((melody - 0.02) / 0.02, -1, 1.5)
     )
 
 
-def _label(described: list[_Described]) -> list[Stretch]:
+def _label(described: list[_Described], crying: list[bool]) -> list[Stretch]:
     """Child, adult or other for each stretch (module notes, steps 3 and 4).
 
     Each stretch first leans by its own cues; then the film's stretches are
@@ -224,11 +221,14 @@ def _label(described: list[_Described]) -> list[Stretch]:
     """
     prior = np.array([_leaning(d.cues) for d in described])
     lean = _grouped(np.array([d.cues for d in described]), prior)
-    others = _someone_else(described, lean <= 0)
+    cry = np.array(crying, dtype=bool)
+    others = _someone_else(described, (lean <= 0) & ~cry)
     out: list[Stretch] = []
     for i, (d, towards_child) in enumerate(zip(described, lean, strict=True)):
         speaker: Speaker = "child" if towards_child > 0 else "adult"
-        if i in others:
+        if cry[i]:
+            speaker = "cry"
+        elif i in others:
             speaker = "other"
         confidence = float(1 / (1 + np.exp(-abs(towards_child))))
         out.append(Stretch(d.start, d.end, speaker, d.f0, d.level_db, confidence))
@@ -250,6 +250,7 @@ def _someone_else(described: list[_Described], adult: npt.NDArray[np.bool_]) -> 
     )
     spread = table.std(axis=0)
     scaled = (table - table.mean(axis=0)) / np.where(spread > 1e-9, spread, 1.0)
+    scaled *= _BACKGROUND_WEIGHTS
     loud = table[:, 0] >= np.median(table[:, 0])
     for _ in range(_GROUPING_ROUNDS):
         if loud.all() or not loud.any():
