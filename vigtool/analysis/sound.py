@@ -31,6 +31,7 @@ _MAX_F0: Final = 1000.0
 _MIN_LAG: Final = int(RATE / _MAX_F0)
 _MAX_LAG: Final = int(RATE / _MIN_F0)
 _YIN_THRESHOLD: Final = 0.2
+_YIN_MARGIN: Final = 0.1
 _BLOCK: Final = 4096  # frames per FFT block
 # Band edges in Hz for the spectral shape.
 _BANDS: Final = ((80, 300), (300, 1000), (1000, 3000), (3000, 8000))
@@ -136,7 +137,11 @@ def _pitch(power: FloatArray, win_ac: FloatArray) -> tuple[FloatArray, FloatArra
     # A dip: lower than both neighbours.
     inner = band[:, 1:-1]
     dips = (inner <= band[:, :-2]) & (inner <= band[:, 2:])
-    below = dips & (inner < _YIN_THRESHOLD)
+    # The first dip that is nearly as deep as the deepest: in noise no dip
+    # reaches the threshold, and the deepest is as often a multiple of the
+    # period as the period itself.
+    lowest = inner.min(axis=1, keepdims=True)
+    below = dips & (inner < np.maximum(_YIN_THRESHOLD, lowest + _YIN_MARGIN))
     has = below.any(axis=1)
     first = np.argmax(below, axis=1)
     deepest = np.argmin(inner, axis=1)

@@ -34,14 +34,19 @@ Speaker = Literal["child", "adult", "other", "cry"]
 _MIN_VOICING: Final = 0.55
 _FLOOR_PERCENTILE: Final = 20
 _ABOVE_FLOOR_DB: Final = 9.0
+_CLEAR_ABOVE_FLOOR_DB: Final = 4.0
 _GAP_FRAMES: Final = 18  # 180 ms: syllables and consonants inside one stretch
 _MIN_FRAMES: Final = 8  # 80 ms of voice at least
 _SPLIT_OCTAVES: Final = 0.55
+_EDGE_DB: Final = 10.0  # an edge this far below the stretch's voice is another sound
 _SPLIT_HOLD: Final = 20  # voiced frames the new pitch must hold
 _MIN_PIECE: Final = 30  # a split leaves at least 300 ms either side
-_CHILD_F0: Final = 300.0  # Hz: the boundary when a film gives nothing better
+_CHILD_F0: Final = 300.0  # Hz: where the pitch cue leans neither way
+_CHILD_LINE: Final = float(np.log2(_CHILD_F0))
 _QUIET_DB: Final = 5.0  # an adult group this much quieter than the parent: someone else
 _MIN_GROUP: Final = 3
+_OTHER_PITCH_OCTAVES: Final = 0.4
+_OTHER_TIMBRE: Final = 0.3
 # Loudness counts most in telling the parent from a voice further away, then
 # pitch, then each band of the timbre.
 _BACKGROUND_WEIGHTS: Final = np.array([2.0, 1.0, 0.5, 0.5, 0.5, 0.5])
@@ -78,10 +83,12 @@ def voiced_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
     if features.frame_count == 0:
         return np.zeros(0, dtype=bool)
     floor = float(np.percentile(features.level_db, _FLOOR_PERCENTILE))
-    return (
-        (features.voicing >= _MIN_VOICING)
-        & (features.level_db >= floor + _ABOVE_FLOOR_DB)
-        & (features.f0 > 0)
+    above = features.level_db - floor
+    # Clearly periodic sound counts a little above the room; barely periodic
+    # sound must stand well above it.
+    return (features.f0 > 0) & (
+        ((features.voicing >= _MIN_VOICING) & (above >= _ABOVE_FLOOR_DB))
+        | ((features.voicing >= _CLEAR_VOICING) & (above >= _CLEAR_ABOVE_FLOOR_DB))
     )
 
 
@@ -98,22 +105,85 @@ def consonant_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
 
 
 def find_stretches(features: SoundFeatures) -> list[Stretch]:
-    """Every stretch of voice in the film, in order, each with its speaker."""
+    """Every stretch of voice in the film, in order, each with its speaker.
+
+    When a voice in the background is found, its frames are taken out and
+    the stretches found again: a television's words between the parent's
+    syllables would otherwise join them into one long, muddled stretch.
+    """
     voiced = voiced_frames(features)
+    consonant = consonant_frames(features)
+    crying = crying_frames(features, voiced)
+    found = _stretches(features, voiced, consonant, crying)
+    behind = _background_frames(features, voiced, found)
+    if not behind.any():
+        return found
+    again = _stretches(features, voiced & ~behind, consonant, crying)
+    # The background's own stretches stay, marked, so they can be shown.
+    kept = [s for s in found if s.speaker == "other"]
+    return sorted(again + kept, key=lambda s: (s.start, s.end))
+
+
+def _stretches(
+    features: SoundFeatures,
+    voiced: npt.NDArray[np.bool_],
+    consonant: npt.NDArray[np.bool_],
+    crying: npt.NDArray[np.bool_],
+) -> list[Stretch]:
     spans = _split_on_pitch(features, mask_runs(voiced, _GAP_FRAMES), voiced)
+    spans = _trim_quiet_edges(features, spans, voiced)
     spans = [(a, b) for a, b in spans if np.count_nonzero(voiced[a:b]) >= _MIN_FRAMES]
     if not spans:
         return []
-    consonant = consonant_frames(features)
     described = [_describe(features, voiced, consonant, a, b) for a, b in spans]
-    crying = crying_frames(features, voiced)
-    return _label(described, [bool(crying[a:b].any()) for a, b in spans])
+    lean = _leanings(described)
+    cry = np.array([bool(crying[d.start : d.end].any()) for d in described])
+    background = _someone_else(described, (lean <= 0) & ~cry)
+    out: list[Stretch] = []
+    for i, (d, towards_child) in enumerate(zip(described, lean, strict=True)):
+        speaker: Speaker = "child" if towards_child > 0 else "adult"
+        if cry[i]:
+            speaker = "cry"
+        elif i in background:
+            speaker = "other"
+        confidence = float(1 / (1 + np.exp(-abs(towards_child))))
+        out.append(Stretch(d.start, d.end, speaker, d.f0, d.level_db, confidence))
+    return out
+
+
+def _background_frames(
+    features: SoundFeatures, voiced: npt.NDArray[np.bool_], found: list[Stretch]
+) -> npt.NDArray[np.bool_]:
+    """Voiced frames anywhere in the film that sound like the background voice.
+
+    As quiet as it (nearer its loudness than the parent's) and in its pitch
+    range: a baby's voice is higher than a television's announcer, and a
+    parent's louder.
+    """
+    behind = np.zeros(features.frame_count, dtype=bool)
+    background = np.zeros(features.frame_count, dtype=bool)
+    parent = np.zeros(features.frame_count, dtype=bool)
+    for s in found:
+        (background if s.speaker == "other" else parent)[s.start : s.end] = s.speaker != "child"
+    background &= voiced
+    parent &= voiced
+    if np.count_nonzero(background) < _MIN_FRAMES or not parent.any():
+        return behind
+    level, logf = features.level_db, np.log2(np.maximum(features.f0, 1.0))
+    middle = (np.median(level[background]) + np.median(level[parent])) / 2
+    low, high = np.percentile(logf[background], [5, 95])
+    return voiced & (level < middle) & (logf >= low) & (logf <= high)
 
 
 def _split_on_pitch(
     features: SoundFeatures, runs: list[tuple[int, int]], voiced: npt.NDArray[np.bool_]
 ) -> list[tuple[int, int]]:
-    """Split a run where the pitch moves half an octave or more and holds there."""
+    """Split a run where the pitch moves half an octave across an adult's reach, and holds.
+
+    Such a change is another voice taking over: the partner starting before
+    the other stops. (A parent's gliding pitch moves as far, but within an
+    adult's reach.)
+    """
     out: list[tuple[int, int]] = []
     logf = np.log2(np.maximum(features.f0, 1.0))
     for a, b in runs:
@@ -122,17 +192,21 @@ def _split_on_pitch(
             out.append((a, b))
             continue
         pitch = logf[frames]
-        # Median pitch of the last and the next _SPLIT_HOLD voiced frames.
         cut_at = a
         i = _SPLIT_HOLD
         while i <= frames.size - _SPLIT_HOLD:
-            before = float(np.median(pitch[i - _SPLIT_HOLD : i]))
-            after = float(np.median(pitch[i : i + _SPLIT_HOLD]))
-            if abs(after - before) >= _SPLIT_OCTAVES and _crosses_child_line(before, after):
-                cut = int(frames[i])
-                if cut - cut_at >= _MIN_PIECE and b - cut >= _MIN_PIECE:
-                    out.append((cut_at, cut))
-                    cut_at = cut
+            # Medians of the last and the next _SPLIT_HOLD voiced frames.
+            before, after = slice(i - _SPLIT_HOLD, i), slice(i, i + _SPLIT_HOLD)
+            p0, p1 = float(np.median(pitch[before])), float(np.median(pitch[after]))
+            moved = abs(p1 - p0) if min(p0, p1) < _CHILD_LINE < max(p0, p1) else 0.0
+            cut = int(frames[i])
+            if (
+                moved >= _SPLIT_OCTAVES
+                and cut - cut_at >= _MIN_PIECE
+                and b - cut >= _MIN_PIECE
+            ):
+                out.append((cut_at, cut))
+                cut_at = cut
                 i += _SPLIT_HOLD
             else:
                 i += 2
@@ -140,9 +214,30 @@ def _split_on_pitch(
     return out
 
 
-def _crosses_child_line(before: float, after: float) -> bool:
-    line = np.log2(_CHILD_F0)
-    return bool(min(before, after) < line < max(before, after))
+def _trim_quiet_edges(
+    features: SoundFeatures, spans: list[tuple[int, int]], voiced: npt.NDArray[np.bool_]
+) -> list[tuple[int, int]]:
+    """Part a stretch's quiet start or end from it: a room's echo, a television under it.
+
+    The edges more than :data:`_EDGE_DB` below the stretch's own loud part
+    become stretches of their own, so a voice starts where it starts.
+    """
+    out: list[tuple[int, int]] = []
+    for a, b in spans:
+        frames = np.flatnonzero(voiced[a:b]) + a
+        if frames.size < _MIN_FRAMES:
+            out.append((a, b))
+            continue
+        level = features.level_db[frames]
+        smooth = np.convolve(level, np.ones(5) / 5, mode="same")
+        strong = np.flatnonzero(smooth >= np.percentile(level, 80) - _EDGE_DB)
+        first, last = int(frames[strong[0]]), int(frames[strong[-1]]) + 1
+        if first - a >= _MIN_PIECE:
+            out.append((a, first))
+        out.append((first if first - a >= _MIN_PIECE else a, last if b - last >= _MIN_PIECE else b))
+        if b - last >= _MIN_PIECE:
+            out.append((last, b))
+    return out
 
 
 @dataclass(frozen=True)
@@ -210,8 +305,8 @@ def _leaning(cues: tuple[float, ...]) -> float:
     )
 
 
-def _label(described: list[_Described], crying: list[bool]) -> list[Stretch]:
-    """Child, adult or other for each stretch (module notes, steps 3 and 4).
+def _leanings(described: list[_Described]) -> npt.NDArray[np.float64]:
+    """How far each stretch leans towards the child's voice (positive) or the adult's.
 
     Each stretch first leans by its own cues; then the film's stretches are
     grouped in two around those leanings (the cues standardised within the
@@ -220,27 +315,17 @@ def _label(described: list[_Described], crying: list[bool]) -> list[Stretch]:
     is strong.
     """
     prior = np.array([_leaning(d.cues) for d in described])
-    lean = _grouped(np.array([d.cues for d in described]), prior)
-    cry = np.array(crying, dtype=bool)
-    others = _someone_else(described, (lean <= 0) & ~cry)
-    out: list[Stretch] = []
-    for i, (d, towards_child) in enumerate(zip(described, lean, strict=True)):
-        speaker: Speaker = "child" if towards_child > 0 else "adult"
-        if cry[i]:
-            speaker = "cry"
-        elif i in others:
-            speaker = "other"
-        confidence = float(1 / (1 + np.exp(-abs(towards_child))))
-        out.append(Stretch(d.start, d.end, speaker, d.f0, d.level_db, confidence))
-    return out
+    return _grouped(np.array([d.cues for d in described]), prior)
 
 
 def _someone_else(described: list[_Described], adult: npt.NDArray[np.bool_]) -> set[int]:
     """The adult stretches that are not the parent: a television, another room.
 
     The adult stretches are grouped in two by loudness, pitch and timbre. If
-    one group is clearly quieter than the other (by :data:`_QUIET_DB`), it is
-    someone further away than the parent with the baby on their knee.
+    one group is clearly quieter than the other (by :data:`_QUIET_DB`) and
+    also another voice (its pitch) or another sound (its timbre: a
+    loudspeaker's narrow band), it is someone further away than the parent
+    with the baby on their knee.
     """
     which = np.flatnonzero(adult)
     if which.size < 2 * _MIN_GROUP:
@@ -264,7 +349,11 @@ def _someone_else(described: list[_Described], adult: npt.NDArray[np.bool_]) -> 
     if min(np.count_nonzero(loud), np.count_nonzero(~loud)) < _MIN_GROUP:
         return set()
     gap = float(np.median(table[loud, 0]) - np.median(table[~loud, 0]))
-    return {int(i) for i in which[~loud]} if gap >= _QUIET_DB else set()
+    pitch_apart = abs(float(np.median(table[loud, 1]) - np.median(table[~loud, 1])))
+    timbre_apart = float(np.abs(table[loud, 2:].mean(axis=0) - table[~loud, 2:].mean(axis=0)).sum())
+    # Quieter, and another voice or another sound: not the parent further off.
+    another = pitch_apart >= _OTHER_PITCH_OCTAVES or timbre_apart >= _OTHER_TIMBRE
+    return {int(i) for i in which[~loud]} if gap >= _QUIET_DB and another else set()
 
 
 def _grouped(
