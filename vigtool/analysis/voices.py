@@ -172,7 +172,8 @@ def _background_frames(
     level, logf = features.level_db, np.log2(np.maximum(features.f0, 1.0))
     middle = (np.median(level[background]) + np.median(level[parent])) / 2
     low, high = np.percentile(logf[background], [5, 95])
-    return voiced & (level < middle) & (logf >= low) & (logf <= high)
+    found_behind: npt.NDArray[np.bool_] = voiced & (level < middle) & (logf >= low) & (logf <= high)
+    return found_behind
 
 
 def _split_on_pitch(
