@@ -81,7 +81,8 @@ def motion_series(
             if not container.streams.video:
                 return None
             stream = container.streams.video[0]
-            stream.thread_type = "AUTO"
+            # One decoding thread: the sound has the other core, and FFmpeg's
+            # frame threads cost more in hand-offs than they gain on small pictures.
             stream.codec_context.skip_frame = "NONREF"
             stream.codec_context.options = {"skip_loop_filter": "all"}
             time_base = stream.time_base or Fraction(1, 1000)

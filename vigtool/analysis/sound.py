@@ -33,6 +33,9 @@ _MAX_LAG: Final = int(RATE / _MIN_F0)
 _YIN_THRESHOLD: Final = 0.2
 _YIN_MARGIN: Final = 0.1
 _BLOCK: Final = 4096  # frames per FFT block
+_ROOM_FRAMES: Final = 2000
+_ROOM_PERCENTILE: Final = 20  # as voices.py reads the room
+_PITCH_GATE_DB: Final = 2.0  # below voices.py's least margin (4 dB), for the estimate's error
 # Band edges in Hz for the spectral shape.
 _BANDS: Final = ((80, 300), (300, 1000), (1000, 3000), (3000, 8000))
 
@@ -46,14 +49,12 @@ class SoundFeatures:
     ``level_db``: loudness in dB (full scale 0). ``f0``: pitch in Hz (0 where
     not voiced enough to say). ``voicing``: 0..1, how periodic. ``bands``:
     (frames, 4) share of energy in 80-300, 300-1000, 1000-3000, 3000-8000 Hz.
-    ``flatness``: spectral flatness 0..1 (noise near 1, a voice near 0).
     """
 
     level_db: FloatArray
     f0: FloatArray
     voicing: FloatArray
     bands: FloatArray
-    flatness: FloatArray
 
     @property
     def frame_count(self) -> int:
@@ -79,7 +80,14 @@ def mask_runs(mask: npt.NDArray[np.bool_], gap: int = 0) -> list[tuple[int, int]
 
 
 def sound_features(samples: FloatArray, *, cancel: CancelToken = NEVER_CANCELLED) -> SoundFeatures:
-    """Features of 16 kHz mono ``samples`` (see the module notes)."""
+    """Features of 16 kHz mono ``samples`` (see the module notes).
+
+    Pitch is only worked out for frames that could be a voice: louder than
+    :data:`_PITCH_GATE_DB` above an estimate of the room's level (from a
+    sample of frames across the film); the rest read as unvoiced. Stretches
+    need more than that above the room (:mod:`.voices`), so nothing they use
+    is lost, and a film's quiet half costs half as much.
+    """
     samples = np.asarray(samples, dtype=np.float32)
     count = max(0, 1 + (samples.shape[0] - WINDOW) // HOP) if samples.shape[0] >= WINDOW else 0
     parts: list[tuple[FloatArray, ...]] = []
@@ -88,31 +96,52 @@ def sound_features(samples: FloatArray, *, cancel: CancelToken = NEVER_CANCELLED
     freqs = np.fft.rfftfreq(_FFT, 1 / RATE)
     band_masks = [(freqs >= lo) & (freqs < hi) for lo, hi in _BANDS]
     speech = (freqs >= 80) & (freqs < 8000)
+    scale = WINDOW * float(window.sum())
+    gate = _room_level(samples, count, window, speech, scale) + _PITCH_GATE_DB
     for start in range(0, count, _BLOCK):
         cancel.raise_if_cancelled()
-        n = min(_BLOCK, count - start)
-        idx = (start + np.arange(n))[:, None] * HOP + np.arange(WINDOW)[None, :]
-        frames = samples[idx]
-        frames = frames - frames.mean(axis=1, keepdims=True)
-        spec = np.fft.rfft(frames * window, n=_FFT, axis=1)
-        power = (spec.real**2 + spec.imag**2).astype(np.float32)
+        power = _power(samples, start, min(_BLOCK, count - start), window)
         energy = power[:, speech].sum(axis=1)
-        level = 10 * np.log10(energy / (WINDOW * window.sum() ** 1) + 1e-12)
+        level = (10 * np.log10(energy / scale + 1e-12)).astype(np.float32)
         bands = np.stack([power[:, m].sum(axis=1) for m in band_masks], axis=1)
         bands = bands / (bands.sum(axis=1, keepdims=True) + 1e-20)
-        logs = np.log(power[:, speech] + 1e-12)
-        flat = np.exp(logs.mean(axis=1)) / (power[:, speech].mean(axis=1) + 1e-12)
-        f0, voicing = _pitch(power, win_ac)
-        quiet = energy < 1e-9
-        f0[quiet] = 0
-        voicing[quiet] = 0
-        parts.append((level.astype(np.float32), f0, voicing, bands.astype(np.float32),
-                      np.clip(flat, 0, 1).astype(np.float32)))
+        f0 = np.zeros(level.shape, dtype=np.float32)
+        voicing = np.zeros(level.shape, dtype=np.float32)
+        heard = (level >= gate) & (energy >= 1e-9)
+        if heard.any():
+            f0[heard], voicing[heard] = _pitch(power[heard], win_ac)
+        parts.append((level, f0, voicing, bands.astype(np.float32)))
     if not parts:
         empty = np.zeros(0, dtype=np.float32)
-        return SoundFeatures(empty, empty, empty, np.zeros((0, 4), np.float32), empty)
+        return SoundFeatures(empty, empty, empty, np.zeros((0, 4), np.float32))
     cols = list(zip(*parts, strict=True))
     return SoundFeatures(*(np.concatenate(c).astype(np.float32) for c in cols))
+
+
+def _power(samples: FloatArray, start: int, n: int, window: FloatArray) -> FloatArray:
+    """Power spectra of frames ``start..start+n`` (or of the frames listed)."""
+    return _power_of(samples, start + np.arange(n), window)
+
+
+def _power_of(samples: FloatArray, which: npt.NDArray[np.int64], window: FloatArray) -> FloatArray:
+    idx = which[:, None] * HOP + np.arange(WINDOW)[None, :]
+    frames = samples[idx]
+    frames = frames - frames.mean(axis=1, keepdims=True)
+    spec = np.fft.rfft(frames * window, n=_FFT, axis=1)
+    power: FloatArray = (spec.real**2 + spec.imag**2).astype(np.float32)
+    return power
+
+
+def _room_level(
+    samples: FloatArray, count: int, window: FloatArray, speech: npt.NDArray[np.bool_],
+    scale: float,
+) -> float:
+    """The room's loudness: a low percentile of frames spread evenly over the film."""
+    if count == 0:
+        return 0.0
+    which = np.arange(0, count, max(1, count // _ROOM_FRAMES))
+    energy = _power_of(samples, which, window)[:, speech].sum(axis=1)
+    return float(np.percentile(10 * np.log10(energy / scale + 1e-12), _ROOM_PERCENTILE))
 
 
 def _window_autocorrelation(window: FloatArray) -> FloatArray:
