@@ -31,7 +31,7 @@ from vigtool.analysis.suggest import load_or_suggest, suggest_moments
 from vigtool.analysis.voices import Stretch, find_stretches
 from vigtool.errors import Cancelled, MediaError
 from vigtool.jobs import CancelToken
-from vigtool.media.waveform import decode_mono
+from vigtool.media.placed_sound import decode_mono
 
 CLIPS = Path(__file__).resolve().parents[2] / "sample_clips"
 DYAD = CLIPS / "demo" / "dyad.mp4"

@@ -24,6 +24,7 @@ from vigtool.analysis.voices import find_stretches
 from vigtool.errors import MediaError
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 from vigtool.media.frame_index import FrameIndex
+from vigtool.media.placed_sound import decode_mono
 from vigtool.privacy.files import atomic_write_bytes
 
 ANALYSIS_VERSION: Final = 1
@@ -46,8 +47,6 @@ def suggest_moments(
     MediaError for a file that is not a readable video, Cancelled if
     cancelled; either way the second thread has stopped on return.
     """
-    from vigtool.media.waveform import decode_mono
-
     total = _SOUND + _VOICES + _PICTURE
     origin_ms = _origin_ms(index)
     picture = _Background(lambda stop: motion_series(path, origin_ms=origin_ms, cancel=stop))
