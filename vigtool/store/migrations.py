@@ -216,6 +216,23 @@ def _goal_reached(db: Database) -> None:
     db.execute("ALTER TABLE goals ADD COLUMN reached_on TEXT")
 
 
+@migrations(name="0007_dismissed_suggestions")
+def _dismissed_suggestions(db: Database) -> None:
+    """Suggested moments the practitioner set aside, by the span the analysis gave them
+    (ms from the first frame), so the Suggestions lane keeps them hidden; dismissing is
+    an undo step like any edit."""
+    db.execute(
+        """CREATE TABLE dismissed_suggestions (
+            id INTEGER PRIMARY KEY,
+            recording_id INTEGER NOT NULL REFERENCES recordings(id),
+            start_ms INTEGER NOT NULL CHECK (start_ms >= 0),
+            end_ms INTEGER NOT NULL CHECK (end_ms > start_ms),
+            dismissed_at TEXT NOT NULL,
+            UNIQUE (recording_id, start_ms, end_ms)
+        )"""
+    )
+
+
 def known_migration_names() -> frozenset[str]:
     """Every migration this version knows (all are pending on an empty database)."""
     return frozenset(m.name for m in migrations.pending(Database(memory=True)))

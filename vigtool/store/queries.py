@@ -17,7 +17,7 @@ Row = dict[str, Any]
 # Tables a manager may read by id or by case; names never come from input.
 TABLES = frozenset({"cases", "cycles", "recordings", "moments", "turns", "stills",
                     "reflections", "goals", "consents", "audit_log", "comments",
-                    "self_assessments", "ratings"})
+                    "self_assessments", "ratings", "dismissed_suggestions"})
 
 
 def rows(db: Database, sql: str, params: Sequence[Any] = ()) -> list[Row]:
@@ -108,6 +108,12 @@ def turns(db: Database, recording_id: int, span: tuple[int, int] | None) -> list
 def stills(db: Database, recording_id: int) -> list[Row]:
     return rows(db, "SELECT * FROM stills WHERE recording_id = ? ORDER BY frame, id",
                 [recording_id])
+
+
+def dismissed_suggestions(db: Database, recording_id: int) -> list[Row]:
+    """The suggested moments set aside on a recording, by span."""
+    return rows(db, "SELECT * FROM dismissed_suggestions WHERE recording_id = ? "
+                    "ORDER BY start_ms, end_ms, id", [recording_id])
 
 
 def reflections_on(db: Database, moment_id: int) -> list[Row]:

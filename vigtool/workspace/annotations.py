@@ -18,6 +18,7 @@ from vigtool.domain.records import (
 )
 from vigtool.errors import InvalidEdit
 from vigtool.store import queries
+from vigtool.store.changes import utc_now
 from vigtool.store.rows import codes_to_json, from_row
 from vigtool.workspace.door import Door, fetch
 from vigtool.workspace.library import Library
@@ -320,6 +321,30 @@ class Annotations:
     def stills(self, recording_id: int) -> list[Still]:
         """The recording's stills by frame."""
         return [from_row(Still, r) for r in self._door.read(queries.stills, recording_id)]
+
+    # -- suggested moments set aside -------------------------------------------------
+
+    def dismiss_suggestion(self, recording_id: int, start_ms: int, end_ms: int) -> None:
+        """Set aside the suggested moment at ``start_ms..end_ms`` (its span as the analysis
+        gave it, ms from the first frame): the Suggestions lane hides it from now on. One
+        undo step ("Dismiss Suggestion"); undo shows it again. Dismissing one already set
+        aside changes nothing."""
+        recording = self._library.recording(recording_id)
+        start_ms, end_ms = int(start_ms), int(end_ms)
+        if start_ms < 0 or end_ms <= start_ms:
+            raise InvalidEdit(f"a suggestion's span runs forwards from 0 ms (not {start_ms}-"
+                              f"{end_ms} ms)")
+        if (start_ms, end_ms) in self.dismissed_suggestions(recording.id):
+            return
+        with self._door.edit("Dismiss Suggestion") as rec:
+            rec.insert("dismissed_suggestions", {
+                "recording_id": recording.id, "start_ms": start_ms, "end_ms": end_ms,
+                "dismissed_at": utc_now()})
+
+    def dismissed_suggestions(self, recording_id: int) -> set[tuple[int, int]]:
+        """The spans (start_ms, end_ms) of the suggested moments set aside on a recording."""
+        return {(int(r["start_ms"]), int(r["end_ms"]))
+                for r in self._door.read(queries.dismissed_suggestions, recording_id)}
 
 
 def _check_span(recording: Recording, start: int, end: int) -> None:
