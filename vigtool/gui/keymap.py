@@ -20,6 +20,7 @@ TAGGING = "Tagging"
 TIMELINE = "Timeline"
 EDITING = "Editing"
 SUPERVISION = "Supervision"
+SUGGESTIONS = "Suggested moments"
 APP = "Application"
 
 BINDINGS: tuple[KeyBinding, ...] = (
@@ -71,6 +72,19 @@ BINDINGS: tuple[KeyBinding, ...] = (
     KeyBinding("supervision.comment", "Comment...", ("Shift+C",), SUPERVISION,
                "A comment on the selected moment, else from the I mark to here, else on "
                "this frame; type it in the Comments panel"),
+    KeyBinding("suggest.find", "Find Suggested Moments", ("Ctrl+Shift+F",), SUGGESTIONS,
+               "Look through this film's sound for serve-and-return exchanges, in the "
+               "background; again to stop. Suggestions are prompts to look, never tags"),
+    KeyBinding("suggest.next", "Next Suggestion", ("Shift+N",), SUGGESTIONS,
+               "Select the next suggested moment and go to it"),
+    KeyBinding("suggest.prev", "Previous Suggestion", ("Shift+P",), SUGGESTIONS,
+               "Select the suggested moment before and go to it"),
+    KeyBinding("suggest.play", "Play Suggestion", ("Shift+Space",), SUGGESTIONS,
+               "Play the selected suggestion once, with sound"),
+    KeyBinding("suggest.accept", "Accept Suggestion", ("Shift+A",), SUGGESTIONS,
+               "Make the selected suggestion a moment with its turns, for you to code"),
+    KeyBinding("suggest.dismiss", "Dismiss Suggestion", ("Shift+X",), SUGGESTIONS,
+               "Hide the selected suggestion on this film; the lane shows the rest"),
     KeyBinding("moment.next", "Next Moment", ("Tab",), TIMELINE),
     KeyBinding("moment.prev", "Previous Moment", ("Shift+Tab",), TIMELINE),
     KeyBinding("moment.delete", "Delete Moment", ("Delete", "Backspace"), EDITING),

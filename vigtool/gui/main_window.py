@@ -36,6 +36,7 @@ from vigtool.gui.retention_banner import RetentionBanner
 from vigtool.gui.review_list import ReviewList
 from vigtool.gui.shortcuts import ShortcutsDialog
 from vigtool.gui.still_pictures import StillPictures
+from vigtool.gui.suggestion_commands import SuggestionCommands
 from vigtool.gui.supervision_commands import SupervisionCommands
 from vigtool.gui.tagging import Tagger
 from vigtool.gui.theme import ThemeMenu
@@ -49,7 +50,7 @@ from vigtool.workspace import Changes, Workspace
 _MESSAGE_MS = 6000
 
 
-class MainWindow(FileCommands, GovernanceCommands, SupervisionCommands):
+class MainWindow(FileCommands, GovernanceCommands, SupervisionCommands, SuggestionCommands):
     recordingOpened = Signal(int)
 
     def __init__(
@@ -193,6 +194,7 @@ class MainWindow(FileCommands, GovernanceCommands, SupervisionCommands):
             "app.export": self.open_export,
             "app.theme": self._toggle_theme,
             "app.quit": self.close,
+            **self.suggestion_handlers(),
         }
         actions = make_actions(self, handlers, self.codebook, self.tagger.toggle_code_key)
         actions.update(self.governance_actions())
@@ -235,6 +237,7 @@ class MainWindow(FileCommands, GovernanceCommands, SupervisionCommands):
         self.media_jobs.load_posters([r.id for r in self.workspace.library.recordings()])
         self.connect_governance()
         self.connect_supervision()
+        self.connect_suggestions()
 
     # -- opening recordings ----------------------------------------------------------------
 

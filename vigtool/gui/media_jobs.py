@@ -78,6 +78,11 @@ class MediaJobs(QObject):
         if wanted:
             self._start(posters)
 
+    def start(self, task) -> Job:  # type: ignore[no-untyped-def]
+        """Run another task for the views (e.g. finding suggested moments): it is cancelled
+        and joined with the others at shutdown and before a purge."""
+        return self._start(task)
+
     def _start(self, task) -> Job:  # type: ignore[no-untyped-def]
         job = Job(task, self)
         job.finished.connect(lambda: self._running.remove(job) if job in self._running else None)

@@ -30,6 +30,8 @@ MENUS: dict[str, list[str | None]] = {
             None, "tag.still", "tag.remove_still", None, "tag.child_turn",
             "tag.adult_turn", None, "tag.describe", "tag.review", None, "moment.next",
             "moment.prev"],
+    "Suggestions": ["suggest.find", None, "suggest.next", "suggest.prev", "suggest.play", None,
+                    "suggest.accept", "suggest.dismiss"],
     "Supervision": ["supervision.comment", None, "supervision.compare", None,
                     "supervision.make_package", "supervision.open_package",
                     "supervision.send_comments", None, "supervision.my_name"],
@@ -39,6 +41,8 @@ MENUS: dict[str, list[str | None]] = {
 """Each menu's actions by id, in order; None is a separator. Ids are keymap bindings, or
 the governance and supervision actions (``governance_commands.GOVERNANCE_ACTIONS``,
 ``supervision_commands.SUPERVISION_ACTIONS``), which have no keys."""
+MNEMONICS = {"Suggestions": "Su&ggestions"}
+"""Menu titles whose Alt key is not their first letter (Alt+S is Supervision)."""
 
 
 def make_actions(
@@ -79,7 +83,7 @@ def fill_menu_bar(
     """The menus of ``MENUS`` (the Tag menu with a Codes submenu), by title."""
     menus: dict[str, QMenu] = {}
     for title, ids in MENUS.items():
-        menu = menus[title] = bar.addMenu(f"&{title}")
+        menu = menus[title] = bar.addMenu(MNEMONICS.get(title, f"&{title}"))
         for action_id in ids:
             if action_id is None:
                 menu.addSeparator()

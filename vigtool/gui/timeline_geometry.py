@@ -273,6 +273,7 @@ class LaneKind(StrEnum):
     TURNS = "turns"
     AUDIO = "audio"
     SUPERVISION = "supervision"  # comments; placed by ``timeline_comments`` when shown
+    SUGGESTIONS = "suggestions"  # suggested moments; placed by ``suggestions_lane`` when shown
 
 
 UNTAGGED_KEY = "\x00untagged"  # cannot clash with a codebook group id (those are slugs)

@@ -14,6 +14,7 @@ import numpy as np
 from vigtool.codebook import Codebook
 from vigtool.domain.clock import ruler_time
 from vigtool.domain.records import Moment, Still, Turn
+from vigtool.gui.suggestions_lane import lane_tip as suggestions_tip
 from vigtool.gui.timeline_comments import lane_tip, locked_note
 from vigtool.gui.timeline_geometry import Lane, LaneKind, Viewport, moment_ms
 
@@ -28,6 +29,8 @@ def label_tip(lane: Lane, codes: Sequence[str], codebook: Codebook | None) -> st
                 "ring = reception, ring with dot = response")
     if lane.kind is LaneKind.SUPERVISION:
         return lane_tip()
+    if lane.kind is LaneKind.SUGGESTIONS:
+        return suggestions_tip()
     if codes and codebook is not None:
         names = "<br>".join(html.escape(codebook.code(c).label) for c in codes)
         return f"<b>{html.escape(lane.label)}</b><br>{names}"

@@ -4,18 +4,18 @@ It only shows what it is given and reports what the user asks for, through
 signals; the main window glues it to the Workspace. That keeps one drag of an
 edge to one ``momentEdited`` (one undo step) and the widget testable alone.
 
-Painting is layered for speed: lanes, labels, ruler, filmstrip, sound and turn
-markers are drawn into a pixmap keyed by (size, zoom, scroll, content
-version); moments (with their stills) are drawn live on top, culled by binary search to the
+Painting is layered for speed: lanes, labels, ruler, filmstrip, sound and turn markers are
+drawn into a pixmap keyed by (size, zoom, scroll, content version); moments (with their
+stills) and the extra lanes (``timeline_lanes``) are drawn live on top, culled to the
 repainted columns; the playhead repaints only its old and new columns.
 Everything here runs on the GUI thread only.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal, cast
+from typing import Literal
 
 import numpy as np
 from PySide6.QtCore import QEvent, QPoint, QRect, QSize, Qt, Signal
@@ -28,18 +28,18 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
     QPixmap,
-    QRegion,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QToolTip, QWidget
 
+from vigtool.analysis.records import Suggestion
 from vigtool.codebook import Codebook
 from vigtool.domain.records import Moment, Still, Turn
 from vigtool.domain.timebase import FrameTimes
 from vigtool.gui import timeline_paint as paint
 from vigtool.gui import timeline_tips as tips
-from vigtool.gui.timeline_comments import CommentMarks, LockedMoments, Thread
+from vigtool.gui.timeline_comments import LockedMoments, Thread
 from vigtool.gui.timeline_geometry import (
     LABEL_WIDTH,
     THUMBNAIL_REACH_MS,
@@ -56,6 +56,7 @@ from vigtool.gui.timeline_geometry import (
     moment_ms,
     ruler_ticks,
 )
+from vigtool.gui.timeline_lanes import ExtraLanes, region_rects
 
 ZOOM_STEP = 2.0
 WHEEL_ZOOM_STEP = 1.25  # per wheel notch
@@ -73,8 +74,8 @@ class _EdgeDrag:
 
 class TimelineView(QWidget):
     """Lanes (one per codebook group, then Untagged), a Turns lane, a filmstrip and
-    the sound, under a ruler; a Supervision lane of comments when there are any (or
-    ``set_comments(..., lane=True)``). GUI thread only."""
+    the sound, under a ruler; a Supervision lane of comments and a Suggestions lane of
+    suggested moments when there are any (or asked for). GUI thread only."""
 
     seekRequested = Signal(int)  # frame
     momentClicked = Signal(int)  # moment id
@@ -82,6 +83,7 @@ class TimelineView(QWidget):
     edgeDragged = Signal(int)  # while an edge is dragged: the frame it would trim to
     zoomChanged = Signal(float)  # frames per pixel
     commentClicked = Signal(int)  # comment id, clicked in the Supervision lane
+    suggestionClicked = Signal(object)  # (start_ms, end_ms), clicked in the Suggestions lane
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -115,7 +117,8 @@ class TimelineView(QWidget):
         self._bg_version = 0
         self._style = paint.TimelineStyle(self.palette(), self.font(), None)
         self._lanes: tuple[Lane, ...] = layout_lanes(self.height(), [])
-        self.comments = CommentMarks()  # the Supervision lane
+        self._extra = ExtraLanes()
+        self.comments, self.suggestions = self._extra.comments, self._extra.suggestions
         self._locked = LockedMoments()  # moments from a package, drawn hatched
 
     # -- public API ---------------------------------------------------------------------------
@@ -175,10 +178,12 @@ class TimelineView(QWidget):
     def set_comments(self, threads: Sequence[Thread], *, lane: bool = False) -> None:
         """The recording's comments, each with its replies (``lane``: show the lane even
         when there are none)."""
-        if self.comments.set(threads, lane):  # the lane came or went
-            self.updateGeometry()
-            self._relayout()
-        self._changed_background()
+        self._extra_changed(self.comments.set(threads, lane))
+
+    def set_suggestions(self, suggestions: Sequence[Suggestion], *, lane: bool,
+                        selected: tuple[int, int] | None = None, status: str = "") -> None:
+        """The Suggestions lane (``lane``: even when empty): what it shows and says."""
+        self._extra_changed(self.suggestions.set(suggestions, lane, selected, status))
 
     def set_selected_comment(self, comment_id: int | None) -> None:
         self.comments.selected = comment_id
@@ -277,11 +282,11 @@ class TimelineView(QWidget):
     def sizeHint(self) -> QSize:
         """Every lane at its largest, empty moment lanes thin: taller is only bigger blocks."""
         return QSize(1000, maximum_height(self._groups(), self._empty)
-                     + self.comments.extra_height())
+                     + self._extra.extra_height())
 
     def minimumSizeHint(self) -> QSize:
         groups = len(self._codebook.groups) if self._codebook else 0
-        return QSize(LABEL_WIDTH + 200, minimum_height(groups) + self.comments.extra_height())
+        return QSize(LABEL_WIDTH + 200, minimum_height(groups) + self._extra.extra_height())
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         before = self._vp.frames_per_px
@@ -308,7 +313,7 @@ class TimelineView(QWidget):
         p.setRenderHint(QPainter.RenderHint.Antialiasing)
         bottom = self._lanes[-1].bottom
         track = QRect(LABEL_WIDTH, 0, self.width() - LABEL_WIDTH, bottom)
-        for rect in _rects(event.region()):
+        for rect in region_rects(event.region()):
             area = rect.intersected(track)
             if not area.isEmpty():
                 p.save()
@@ -318,9 +323,7 @@ class TimelineView(QWidget):
                                    LABEL_WIDTH, area.left(), area.right() + 1, paint.BLOCK_INSET)
                 p.restore()
         p.setClipRect(track)
-        lane = self._lane(LaneKind.SUPERVISION)
-        if lane is not None:
-            self.comments.paint(p, self._style, lane, self._vp, LABEL_WIDTH, self.width())
+        self._extra.paint(p, self._style, self._lanes, self._vp, LABEL_WIDTH, self.width())
         ruler = self._lanes[0]
         if self._drag is not None:
             s, e = self._drag.preview
@@ -341,10 +344,7 @@ class TimelineView(QWidget):
         if x < 0:
             return
         lane = self._lane_at(y)
-        comment = self.comments.at(self._vp, lane, x) if lane is not None and \
-            lane.kind is LaneKind.SUPERVISION else None
-        if comment is not None:
-            self.commentClicked.emit(comment)
+        if self._extra.click(self._vp, lane, x, self.commentClicked, self.suggestionClicked):
             return
         if lane is not None and lane.holds_moments:
             hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
@@ -503,7 +503,13 @@ class TimelineView(QWidget):
         return [(g.id, g.label) for g in self._codebook.groups] if self._codebook else []
 
     def _relayout(self) -> None:
-        self._lanes = self.comments.layout(self.height(), self._groups(), self._empty)
+        self._lanes = self._extra.layout(self.height(), self._groups(), self._empty)
+
+    def _extra_changed(self, came_or_went: bool) -> None:
+        if came_or_went:  # the lane came or went
+            self.updateGeometry()
+            self._relayout()
+        self._changed_background()
 
     def _fit_lanes(self) -> None:
         """Thin the moment lanes that hold nothing; their height goes to those that do."""
@@ -621,8 +627,6 @@ class TimelineView(QWidget):
             return ""
         if x < 0:
             return tips.label_tip(lane, self._lane_codes.get(lane.key, ()), self._codebook)
-        if lane.kind is LaneKind.SUPERVISION:
-            return self.comments.tooltip(self._vp, lane, x)
         if lane.holds_moments:
             hit = hit_test(self._spans.get(lane.key, LaneSpans.empty()), self._vp, x,
                            prefer=self._selected)
@@ -631,9 +635,5 @@ class TimelineView(QWidget):
                                                           self._vp, self._stills, x, label)
         if lane.kind is LaneKind.TURNS:
             return tips.turn_tip(self._turns, self._turn_ms, self._vp, x)
-        return ""
+        return self._extra.tooltip(self._vp, lane, x)
 
-
-def _rects(region: QRegion) -> list[QRect]:
-    """The rectangles of a region (PySide6 iterates a QRegion; its stubs do not say so)."""
-    return list(cast(Iterable[QRect], region))
