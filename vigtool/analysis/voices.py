@@ -35,6 +35,7 @@ _MIN_VOICING: Final = 0.55
 _FLOOR_PERCENTILE: Final = 20
 _ABOVE_FLOOR_DB: Final = 9.0
 _CLEAR_ABOVE_FLOOR_DB: Final = 4.0
+_LEAST_RUN: Final = 4  # frames (40 ms)
 _GAP_FRAMES: Final = 18  # 180 ms: syllables and consonants inside one stretch
 _MIN_FRAMES: Final = 8  # 80 ms of voice at least
 _SPLIT_OCTAVES: Final = 0.55
@@ -47,6 +48,7 @@ _QUIET_DB: Final = 5.0  # an adult group this much quieter than the parent: some
 _MIN_GROUP: Final = 3
 _OTHER_PITCH_OCTAVES: Final = 0.4
 _OTHER_TIMBRE: Final = 0.3
+_BACKGROUND_OCTAVES: Final = 0.5
 # Loudness counts most in telling the parent from a voice further away, then
 # pitch, then each band of the timbre.
 _BACKGROUND_WEIGHTS: Final = np.array([2.0, 1.0, 0.5, 0.5, 0.5, 0.5])
@@ -112,6 +114,12 @@ def find_stretches(features: SoundFeatures) -> list[Stretch]:
     syllables would otherwise join them into one long, muddled stretch.
     """
     voiced = voiced_frames(features)
+    # A voice holds its pitch for a few frames at least; a lone, barely
+    # periodic frame is an echo's tail or a clatter, and would bridge two
+    # voices. (In noise a voice comes in short runs, but clearly periodic.)
+    for a, b in mask_runs(voiced):
+        if b - a < _LEAST_RUN and features.voicing[a:b].max() < _CLEAR_VOICING:
+            voiced[a:b] = False
     consonant = consonant_frames(features)
     crying = crying_frames(features, voiced)
     found = _stretches(features, voiced, consonant, crying)
@@ -156,9 +164,9 @@ def _background_frames(
 ) -> npt.NDArray[np.bool_]:
     """Voiced frames anywhere in the film that sound like the background voice.
 
-    As quiet as it (nearer its loudness than the parent's) and in its pitch
-    range: a baby's voice is higher than a television's announcer, and a
-    parent's louder.
+    As quiet as it (nearer its loudness than the parent's) and within half an
+    octave of its usual pitch: a baby's voice is higher than a television's
+    announcer, and a parent's louder.
     """
     behind = np.zeros(features.frame_count, dtype=bool)
     background = np.zeros(features.frame_count, dtype=bool)
@@ -171,7 +179,8 @@ def _background_frames(
         return behind
     level, logf = features.level_db, np.log2(np.maximum(features.f0, 1.0))
     middle = (np.median(level[background]) + np.median(level[parent])) / 2
-    low, high = np.percentile(logf[background], [5, 95])
+    centre = float(np.median(logf[background]))
+    low, high = centre - _BACKGROUND_OCTAVES, centre + _BACKGROUND_OCTAVES
     found_behind: npt.NDArray[np.bool_] = voiced & (level < middle) & (logf >= low) & (logf <= high)
     return found_behind
 
