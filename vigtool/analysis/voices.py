@@ -49,6 +49,7 @@ _MIN_GROUP: Final = 3
 _OTHER_PITCH_OCTAVES: Final = 0.4
 _OTHER_TIMBRE: Final = 0.3
 _BACKGROUND_OCTAVES: Final = 0.5
+_SURE: Final = 1.0  # a leaning this strong: only such adult voices can be background
 # Loudness counts most in telling the parent from a voice further away, then
 # pitch, then each band of the timbre.
 _BACKGROUND_WEIGHTS: Final = np.array([2.0, 1.0, 0.5, 0.5, 0.5, 0.5])
@@ -127,8 +128,12 @@ def find_stretches(features: SoundFeatures) -> list[Stretch]:
     if not behind.any():
         return found
     again = _stretches(features, voiced & ~behind, consonant, crying)
-    # The background's own stretches stay, marked, so they can be shown.
-    kept = [s for s in found if s.speaker == "other"]
+    # The background's own stretches stay, marked, where the second look
+    # found nothing, so they can be told apart from silence.
+    kept = [
+        s for s in found
+        if s.speaker == "other" and not any(a.start < s.end and s.start < a.end for a in again)
+    ]
     return sorted(again + kept, key=lambda s: (s.start, s.end))
 
 
@@ -146,7 +151,7 @@ def _stretches(
     described = [_describe(features, voiced, consonant, a, b) for a, b in spans]
     lean = _leanings(described)
     cry = np.array([bool(crying[d.start : d.end].any()) for d in described])
-    background = _someone_else(described, (lean <= 0) & ~cry)
+    background = _someone_else(described, (lean <= -_SURE) & ~cry)
     out: list[Stretch] = []
     for i, (d, towards_child) in enumerate(zip(described, lean, strict=True)):
         speaker: Speaker = "child" if towards_child > 0 else "adult"
