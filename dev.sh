@@ -15,6 +15,8 @@ SYSTEM_PACKAGES=(
   libfontconfig1 libdbus-1-3 fonts-dejavu-core
   xvfb xauth xdotool imagemagick poppler-utils openbox
   chromium  # the family's copy is tested in a real headless browser
+  espeak-ng  # the parents' voices in the suggestion harness's recordings (sample_clips/voices.py)
+  ffmpeg  # the baseline the suggestion benchmark measures against (benchmarks/bench_suggest.py)
 )
 PYTHON=${PYTHON:-python3}
 VENV=.venv
