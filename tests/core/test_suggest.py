@@ -54,8 +54,8 @@ def test_the_demo_films_four_chains_are_found_turn_by_turn() -> None:
         for turn, want in zip(suggestion.turns, chain, strict=True):
             assert abs(turn.ms - want["start_ms"]) <= 100
             assert abs(turn.end_ms - want["end_ms"]) <= 150
-        assert suggestion.start_ms <= chain[0]["start_ms"]
-        assert chain[-1]["end_ms"] <= suggestion.end_ms
+        assert abs(suggestion.start_ms - chain[0]["start_ms"]) <= 100
+        assert abs(suggestion.end_ms - chain[-1]["end_ms"]) <= 150
         assert 0 < suggestion.score <= 1
         assert suggestion.motion is not None
         assert suggestion.motion > 0

@@ -20,7 +20,10 @@ import numpy.typing as npt
 from vigtool.analysis.sound import SoundFeatures, mask_runs
 
 _CRY_PITCH: Final = 300.0  # Hz
-_LOUDER_DB: Final = 4.0  # than the median high voiced frame
+_CRY_MEDIAN_PITCH: Final = 420.0  # Hz: a cry's pitch, when there is nothing to compare
+_STRAIN: Final = 2 ** 0.1  # a cry sits above the usual high voice
+_LOUDER_DB: Final = 4.0  # than the usual high voiced frame
+_USUAL_PERCENTILE: Final = 30
 _WINDOW: Final = 400  # frames (4 s) over which the loud high voice is counted
 _DENSITY: Final = 0.5  # of those frames
 _MIN_FRAMES: Final = 250  # 2.5 s at least
@@ -35,13 +38,35 @@ def crying_frames(
     high = voiced & (features.f0 >= _CRY_PITCH)
     if np.count_nonzero(high) < _MIN_FRAMES:
         return crying
-    usual = float(np.median(features.level_db[high]))
+    # A low percentile: a long cry can be most of the high voice in a film.
+    usual = float(np.percentile(features.level_db[high], _USUAL_PERCENTILE))
     loud = high & (features.level_db >= usual + _LOUDER_DB)
     density = np.convolve(loud.astype(np.float64), np.ones(_WINDOW) / _WINDOW, mode="same")
     dense = density >= _DENSITY
     # A crying stretch: loud high voice with breaths of at most a second,
     # around at least one dense stretch, lasting long enough.
     for a, b in mask_runs(loud, _BREATH):
-        if b - a >= _MIN_FRAMES and dense[a:b].any():
+        if b - a >= _MIN_FRAMES and dense[a:b].any() and _strained(features, high, loud, a, b):
             crying[a:b] = True
     return crying
+
+
+def _strained(
+    features: SoundFeatures,
+    high: npt.NDArray[np.bool_],
+    loud: npt.NDArray[np.bool_],
+    a: int,
+    b: int,
+) -> bool:
+    """Whether the loud voice in ``a..b`` is pitched above the film's other high voice.
+
+    A cry strains the voice upwards; a run of babble in an echoing room is
+    as loud and as long, but at the baby's usual pitch.
+    """
+    pitch = float(np.median(features.f0[a:b][loud[a:b]]))
+    elsewhere = high.copy()
+    elsewhere[a:b] = False
+    if np.count_nonzero(elsewhere) < _MIN_FRAMES:
+        return pitch >= _CRY_MEDIAN_PITCH
+    usual = float(np.median(features.f0[elsewhere]))
+    return pitch >= usual * _STRAIN

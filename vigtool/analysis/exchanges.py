@@ -30,13 +30,13 @@ from vigtool.analysis.records import SuggestedActor, SuggestedTurn, Suggestion
 from vigtool.analysis.voices import Stretch
 
 MERGE_GAP_MS: Final = 700
+LEAST_TURN_MS: Final = 150
 RESPONSE_WINDOW_MS: Final = 2000
-_WINDOW_RANGE: Final = (1200, 3000)
+_WINDOW_RANGE: Final = (1200, 2500)
 _RHYTHM_FROM_MS: Final = 250
 _RHYTHM_RATIO: Final = 1.4
 MAX_OVERLAP_MS: Final = 1500
 _IDEAL_LATENCY: Final = (250, 1200)
-_PAD_MS: Final = 500  # a suggestion starts a little before the first voice
 
 
 @dataclass(frozen=True)
@@ -50,7 +50,8 @@ class VoiceTurn:
 
 
 def voice_turns(stretches: Sequence[Stretch]) -> list[VoiceTurn]:
-    """The partners' turns in order; voices in the background are not turns."""
+    """The partners' turns in order; voices in the background are not turns, and
+    neither is a blip under :data:`LEAST_TURN_MS`."""
     out: list[VoiceTurn] = []
     last: VoiceTurn | None = None
     for s in stretches:
@@ -66,7 +67,8 @@ def voice_turns(stretches: Sequence[Stretch]) -> list[VoiceTurn]:
         else:
             last = VoiceTurn(actor, s.start_ms, s.end_ms, s.confidence)
             out.append(last)
-    return out
+    # A blip shorter than any word or babble is not a turn (nor a break).
+    return [t for t in out if t.end_ms - t.start_ms >= LEAST_TURN_MS]
 
 
 def _answers(previous: VoiceTurn, turn: VoiceTurn, window_ms: int) -> bool:
@@ -85,7 +87,7 @@ def response_window(turns: Sequence[VoiceTurn]) -> int:
     longest answers and the shortest lulls, and the window goes in the
     middle of it (on a log scale). Without such a gap, or with too few
     pauses to tell, it is :data:`RESPONSE_WINDOW_MS`. Always within
-    1.2-3 s.
+    1.2-2.5 s.
     """
     pauses: list[int] = []
     for a, b in itertools.pairwise(turns):
@@ -157,8 +159,9 @@ def candidates(
             )
             for i, t in enumerate(chain)
         )
-        start = max(0, chain[0].start_ms - _PAD_MS)
-        end = max(t.end_ms for t in chain) + _PAD_MS
+        # From the first voice to the last: exports add their own lead-in.
+        start = chain[0].start_ms
+        end = max(t.end_ms for t in chain)
         if duration_ms is not None:
             end = max(start + 1, min(end, duration_ms))
         out.append(Candidate(made, start, end, min(t.confidence for t in chain)))

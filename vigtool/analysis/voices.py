@@ -20,7 +20,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final, Literal
 
 import numpy as np
@@ -49,6 +49,7 @@ _MIN_GROUP: Final = 3
 _OTHER_PITCH_OCTAVES: Final = 0.4
 _OTHER_TIMBRE: Final = 0.3
 _BACKGROUND_OCTAVES: Final = 0.5
+_FAINT_DB: Final = 10.0
 _SURE: Final = 1.0  # a leaning this strong: only such adult voices can be background
 # Loudness counts most in telling the parent from a voice further away, then
 # pitch, then each band of the timbre.
@@ -125,16 +126,37 @@ def find_stretches(features: SoundFeatures) -> list[Stretch]:
     crying = crying_frames(features, voiced)
     found = _stretches(features, voiced, consonant, crying)
     behind = _background_frames(features, voiced, found)
-    if not behind.any():
-        return found
-    again = _stretches(features, voiced & ~behind, consonant, crying)
-    # The background's own stretches stay, marked, where the second look
-    # found nothing, so they can be told apart from silence.
-    kept = [
-        s for s in found
-        if s.speaker == "other" and not any(a.start < s.end and s.start < a.end for a in again)
-    ]
-    return sorted(again + kept, key=lambda s: (s.start, s.end))
+    if behind.any():
+        again = _stretches(features, voiced & ~behind, consonant, crying)
+        # The background's own stretches stay, marked, where the second look
+        # found nothing, so they can be told apart from silence.
+        kept = [
+            s for s in found
+            if s.speaker == "other" and not any(a.start < s.end and s.start < a.end for a in again)
+        ]
+        found = sorted(again + kept, key=lambda s: (s.start, s.end))
+    return _faint_ones_aside(found)
+
+
+def _faint_ones_aside(found: list[Stretch]) -> list[Stretch]:
+    """A partner's stretch far quieter than that partner usually is: someone else.
+
+    The parent and the baby are near the camera and keep to their own
+    loudness; a fragment :data:`_FAINT_DB` below the partner's usual level
+    is the television or the next room showing through.
+    """
+    out = list(found)
+    for who in ("child", "adult"):
+        mine = [i for i, s in enumerate(found) if s.speaker == who]
+        if len(mine) < 2 * _MIN_GROUP:
+            continue
+        levels = np.array([found[i].level_db for i in mine])
+        lengths = np.array([found[i].end - found[i].start for i in mine], dtype=float)
+        usual = _weighted_percentile(levels, lengths, 50)
+        for i in mine:
+            if found[i].level_db < usual - _FAINT_DB:
+                out[i] = replace(found[i], speaker="other")
+    return out
 
 
 def _stretches(
