@@ -97,13 +97,17 @@ def sound_features(samples: FloatArray, *, cancel: CancelToken = NEVER_CANCELLED
     band_masks = [(freqs >= lo) & (freqs < hi) for lo, hi in _BANDS]
     speech = (freqs >= 80) & (freqs < 8000)
     scale = WINDOW * float(window.sum())
-    gate = _room_level(samples, count, window, speech, scale) + _PITCH_GATE_DB
+    room, room_bands = _room(samples, count, window, speech, scale, band_masks)
+    gate = room + _PITCH_GATE_DB
     for start in range(0, count, _BLOCK):
         cancel.raise_if_cancelled()
         power = _power(samples, start, min(_BLOCK, count - start), window)
         energy = power[:, speech].sum(axis=1)
         level = (10 * np.log10(energy / scale + 1e-12)).astype(np.float32)
+        # Each band's share of what stands above the room's steady noise in
+        # that band, so hiss does not make every voice sound bright.
         bands = np.stack([power[:, m].sum(axis=1) for m in band_masks], axis=1)
+        bands = np.maximum(bands - room_bands, 0.0)
         bands = bands / (bands.sum(axis=1, keepdims=True) + 1e-20)
         f0 = np.zeros(level.shape, dtype=np.float32)
         voicing = np.zeros(level.shape, dtype=np.float32)
@@ -132,16 +136,27 @@ def _power_of(samples: FloatArray, which: npt.NDArray[np.int64], window: FloatAr
     return power
 
 
-def _room_level(
-    samples: FloatArray, count: int, window: FloatArray, speech: npt.NDArray[np.bool_],
+def _room(
+    samples: FloatArray,
+    count: int,
+    window: FloatArray,
+    speech: npt.NDArray[np.bool_],
     scale: float,
-) -> float:
-    """The room's loudness: a low percentile of frames spread evenly over the film."""
+    band_masks: list[npt.NDArray[np.bool_]],
+) -> tuple[float, FloatArray]:
+    """The room's loudness and its steady noise per band.
+
+    A low percentile over frames spread evenly across the film: voices come
+    and go, so in the quieter part of the time what remains is the room.
+    """
     if count == 0:
-        return 0.0
+        return 0.0, np.zeros(len(band_masks), dtype=np.float32)
     which = np.arange(0, count, max(1, count // _ROOM_FRAMES))
-    energy = _power_of(samples, which, window)[:, speech].sum(axis=1)
-    return float(np.percentile(10 * np.log10(energy / scale + 1e-12), _ROOM_PERCENTILE))
+    power = _power_of(samples, which, window)
+    level = 10 * np.log10(power[:, speech].sum(axis=1) / scale + 1e-12)
+    per_band = np.stack([power[:, m].sum(axis=1) for m in band_masks], axis=1)
+    noise: FloatArray = np.percentile(per_band, _ROOM_PERCENTILE, axis=0).astype(np.float32)
+    return float(np.percentile(level, _ROOM_PERCENTILE)), noise
 
 
 def _window_autocorrelation(window: FloatArray) -> FloatArray:

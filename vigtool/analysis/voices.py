@@ -35,6 +35,9 @@ _MIN_VOICING: Final = 0.55
 _FLOOR_PERCENTILE: Final = 20
 _ABOVE_FLOOR_DB: Final = 9.0
 _CLEAR_ABOVE_FLOOR_DB: Final = 4.0
+_STEADY_VOICING: Final = 0.45
+_STEADY_STEP: Final = 0.06  # octaves between neighbouring frames
+_STEADY_RUN: Final = 6  # frames
 _LEAST_RUN: Final = 4  # frames (40 ms)
 _GAP_FRAMES: Final = 18  # 180 ms: syllables and consonants inside one stretch
 _MIN_FRAMES: Final = 8  # 80 ms of voice at least
@@ -89,11 +92,29 @@ def voiced_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
     floor = float(np.percentile(features.level_db, _FLOOR_PERCENTILE))
     above = features.level_db - floor
     # Clearly periodic sound counts a little above the room; barely periodic
-    # sound must stand well above it.
+    # sound must stand well above it, unless it holds a steady pitch (noise
+    # does not: its pitch jumps from frame to frame).
     return (features.f0 > 0) & (
         ((features.voicing >= _MIN_VOICING) & (above >= _ABOVE_FLOOR_DB))
         | ((features.voicing >= _CLEAR_VOICING) & (above >= _CLEAR_ABOVE_FLOOR_DB))
+        | (
+            (features.voicing >= _STEADY_VOICING)
+            & (above >= _CLEAR_ABOVE_FLOOR_DB)
+            & _steady_pitch(features)
+        )
     )
+
+
+def _steady_pitch(features: SoundFeatures) -> npt.NDArray[np.bool_]:
+    """Frames in a run of :data:`_STEADY_RUN` or more whose pitch barely moves."""
+    logf = np.log2(np.maximum(features.f0, 1.0))
+    close = np.abs(np.diff(logf)) <= _STEADY_STEP
+    # Frame i is steady with its successor when close[i].
+    steady = np.zeros(features.frame_count, dtype=bool)
+    for a, b in mask_runs(close):
+        if b - a + 1 >= _STEADY_RUN:
+            steady[a : b + 1] = True
+    return steady & (features.f0 > 0)
 
 
 def consonant_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
