@@ -47,6 +47,7 @@ _SPLIT_HOLD: Final = 20  # voiced frames the new pitch must hold
 _MIN_PIECE: Final = 30  # a split leaves at least 300 ms either side
 _CHILD_F0: Final = 300.0  # Hz: where the pitch cue leans neither way
 _CHILD_LINE: Final = float(np.log2(_CHILD_F0))
+_LOWEST_CHILD_F0: Final = 250.0  # Hz: babies babble and coo above this
 _QUIET_DB: Final = 5.0  # an adult group this much quieter than the parent: someone else
 _MIN_GROUP: Final = 3
 _OTHER_PITCH_OCTAVES: Final = 0.4
@@ -370,10 +371,14 @@ def _leanings(described: list[_Described]) -> npt.NDArray[np.float64]:
     grouped in two around those leanings (the cues standardised within the
     film), so a family's own two voices pull the boundary to where it is
     for them. A stretch goes with the nearer group unless its own leaning
-    is strong.
+    is strong. A voice pitched below any baby's is an adult's.
     """
     prior = np.array([_leaning(d.cues) for d in described])
-    return _grouped(np.array([d.cues for d in described]), prior)
+    lean = _grouped(np.array([d.cues for d in described]), prior)
+    # Below a baby's range the pitch settles it: a parent humming or cooing
+    # back sounds like a baby in every other way.
+    low = np.array([d.f0 < _LOWEST_CHILD_F0 for d in described])
+    return np.where(low, np.minimum(lean, -_SURE), lean)
 
 
 def _someone_else(described: list[_Described], adult: npt.NDArray[np.bool_]) -> set[int]:
