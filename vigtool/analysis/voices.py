@@ -25,6 +25,7 @@ from typing import Final, Literal
 
 import numpy as np
 import numpy.typing as npt
+from numpy.lib.stride_tricks import sliding_window_view
 
 from vigtool.analysis.crying import crying_frames
 from vigtool.analysis.sound import FRAME_MS, SoundFeatures, mask_runs
@@ -250,13 +251,13 @@ def _split_on_pitch(
         if frames.size < 2 * _SPLIT_HOLD:
             out.append((a, b))
             continue
-        pitch = logf[frames]
+        # held[k]: median pitch of voiced frames k..k+_SPLIT_HOLD-1, all at once.
+        held = np.median(sliding_window_view(logf[frames], _SPLIT_HOLD), axis=1)
         cut_at = a
         i = _SPLIT_HOLD
         while i <= frames.size - _SPLIT_HOLD:
             # Medians of the last and the next _SPLIT_HOLD voiced frames.
-            before, after = slice(i - _SPLIT_HOLD, i), slice(i, i + _SPLIT_HOLD)
-            p0, p1 = float(np.median(pitch[before])), float(np.median(pitch[after]))
+            p0, p1 = float(held[i - _SPLIT_HOLD]), float(held[i])
             moved = abs(p1 - p0) if min(p0, p1) < _CHILD_LINE < max(p0, p1) else 0.0
             cut = int(frames[i])
             if (
