@@ -52,6 +52,7 @@ def _video_cases() -> list[Case]:
             found.append(case(f"probe/{slug}", ["probe", video, "--json"], *mentions, setup=make))
             found.append(case(f"frame/{slug}", ["frame", video, "--frame", "0", "--out",
                                                 "out/new.png"], *mentions, setup=make))
+        found.append(case(f"suggest/{slug}", ["suggest", video, "--json"], *mentions, setup=make))
         found.append(case(f"cut/{slug}", ["cut", video, "--start-frame", "0", "--end-frame", "5",
                                           "--out", "out/new.mp4"], *mentions, setup=make))
         found.append(case(f"import-eaf/video-{slug}", ["import-eaf", "in/good.eaf", *WS,
@@ -202,6 +203,10 @@ def _argument_cases() -> list[Case]:
         case("review/cycle-zero", ["review", *WS, "--cycle", "0"], "cycle number"),
         case("probe/unknown-option", ["probe", "in/clip.mp4", "--frobnicate"], "--frobnicate"),
         case("probe/two-videos", ["probe", "in/clip.mp4", "in/other.mp4"], "other.mp4"),
+        case("suggest/score-above-one", ["suggest", "in/clip.mp4", "--min-score", "1.5"], "1.5"),
+        case("suggest/score-not-a-number", ["suggest", "in/clip.mp4", "--min-score", "lots"],
+             "lots"),
+        case("suggest/no-video", ["suggest"], "video"),
     ]
 
 

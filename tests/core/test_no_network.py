@@ -133,6 +133,7 @@ def test_the_whole_command_line_runs_without_the_network(tmp_path: Path) -> None
 
     ok("demo", "--workspace", ws, "--no-gui")
     ok("probe", clip, "--json")
+    ok("suggest", clip, "--json")
     ok("frame", clip, "--frame", "7", "--out", out / "frame.png")
     ok("cut", clip, "--start-frame", "2", "--end-frame", "12", "--out", out / "cut.mp4")
     exports = {"csv": "moments.csv", "json": "moments.json", "eaf": "eaf", "vtt": "vtt",
