@@ -4,7 +4,7 @@ Each command runs as its own process with a ``sitecustomize.py`` on PYTHONPATH
 that Python loads before anything else. It replaces ``socket.socket`` (for
 AF_INET and AF_INET6), ``socket.create_connection``, ``getaddrinfo`` and the
 host-name lookups with functions that write the attempt to a record file and
-raise. A realistic session (build the demo, probe, a frame, a cut, every kind
+raise. A realistic session (build the demo, probe, suggest, a frame, a cut, every kind
 of export, the ELAN file imported back, consent, cases, retention, the audit log
 saved, a purge) must exit 0 every time with nothing in
 the record; and every process must show that it loaded the guard, so a guard
@@ -154,7 +154,7 @@ def test_the_whole_command_line_runs_without_the_network(tmp_path: Path) -> None
     purged = ok("purge", "--workspace", ws, "--case", CASE, "--yes")
 
     assert guarded.attempts() == []
-    assert guarded.processes_guarded() == guarded.started == 20
+    assert guarded.processes_guarded() == guarded.started == 21
     assert not list((ws / "media").iterdir()), purged
     assert "already there" in imported
     assert (out / "summary.pdf").read_bytes().startswith(b"%PDF")
