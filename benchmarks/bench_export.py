@@ -18,7 +18,6 @@ calls it. See README.md here for what each row measures.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import platform
 import shutil
@@ -33,6 +32,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Final
 
+from benchmarks.outcome import finish
 from benchmarks.synth import ClipSpec, ensure_clip
 from vigtool.exports.media_exports import cut_clips, export_reel, write_stills
 from vigtool.media.cut import CutOptions, cut_clip
@@ -87,14 +87,7 @@ def main(argv: list[str] | None = None) -> int:
         load_at_start=os.getloadavg()[0] if hasattr(os, "getloadavg") else None,
     )
     table = render(report)
-    if args.json:
-        print(table, file=sys.stderr)
-        print(json.dumps(report, indent=2))
-    else:
-        print(table)
-    if not report["checks_ok"]:
-        return 1
-    return 1 if args.strict and not report["goals_met"] else 0
+    return finish(table, report, as_json=args.json, strict=args.strict)
 
 
 def measure(source: Path, index: FrameIndex, repeats: int) -> dict[str, Any]:

@@ -36,6 +36,7 @@ from typing import Any, Final
 
 import av
 
+from benchmarks.outcome import finish
 from benchmarks.suggest_score import (
     RecordingScore,
     Totals,
@@ -297,14 +298,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for check in report["checks"]:
         if not check["ok"]:
             table += f"\nCHECK FAILED: {check['name']}: {check['detail']}"
-    if args.json:
-        print(table, file=sys.stderr)
-        print(json.dumps(report, indent=2))
-    else:
-        print(table)
-    if not report["checks_ok"]:
-        return 1
-    return 1 if args.strict and not report["goals_met"] else 0
+    return finish(table, report, as_json=args.json, strict=args.strict)
 
 
 if __name__ == "__main__":

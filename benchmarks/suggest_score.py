@@ -61,8 +61,28 @@ class Boundary:
     end_ms: float | None
 
 
+class _PairRatios:
+    """Precision, recall and F1 from the pair counts of a score."""
+
+    truth_pairs: int
+    detected_pairs: int
+    matched_pairs: int
+
+    @property
+    def precision(self) -> float:
+        return ratio(self.matched_pairs, self.detected_pairs)
+
+    @property
+    def recall(self) -> float:
+        return ratio(self.matched_pairs, self.truth_pairs)
+
+    @property
+    def f1(self) -> float:
+        return f1(self.precision, self.recall)
+
+
 @dataclass(frozen=True)
-class RecordingScore:
+class RecordingScore(_PairRatios):
     """One recording's figures."""
 
     name: str
@@ -74,21 +94,9 @@ class RecordingScore:
     detected_per_minute: tuple[int, ...]
     boundary: Boundary
 
-    @property
-    def precision(self) -> float:
-        return ratio(self.matched_pairs, self.detected_pairs)
-
-    @property
-    def recall(self) -> float:
-        return ratio(self.matched_pairs, self.truth_pairs)
-
-    @property
-    def f1(self) -> float:
-        return f1(self.precision, self.recall)
-
 
 @dataclass(frozen=True)
-class Totals:
+class Totals(_PairRatios):
     """Every recording together: pairs summed before dividing (micro averages)."""
 
     recordings: int
@@ -99,18 +107,6 @@ class Totals:
     minutes: int
     r: float | None  # Pearson r of per-minute counts; None when either side is constant
     boundary: Boundary
-
-    @property
-    def precision(self) -> float:
-        return ratio(self.matched_pairs, self.detected_pairs)
-
-    @property
-    def recall(self) -> float:
-        return ratio(self.matched_pairs, self.truth_pairs)
-
-    @property
-    def f1(self) -> float:
-        return f1(self.precision, self.recall)
 
 
 def ratio(part: int, whole: int) -> float:
