@@ -5,6 +5,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.bench_suggest                  # ~2-4 min on 2 cores
     .venv/bin/python -m benchmarks.bench_suggest --corpus DIR     # keep (or reuse) the films
     .venv/bin/python -m benchmarks.bench_suggest --json           # JSON on stdout, table on stderr
+    .venv/bin/python -m benchmarks.bench_suggest --seed 1307 --seed 4242   # 32 films, scored together
 
 The corpus is :mod:`sample_clips.conversations` (one recording per scenario,
 with truth), generated into a temporary folder unless ``--corpus`` names a
@@ -119,12 +120,15 @@ def measure(film: Path, suggest: Callable[[Path], list[Any]], first: str) -> Row
             sides["audio"] = _timed(lambda: _pyav_audio_decode(film))
     analysis_s, found = sides["vigtool"]
     suggestions = [s.to_json() for s in found]
-    score = score_recording(truth, suggestions, name=film.stem)
+    # A film of a multi-seed run lives in seed-N/ and is named with its seed.
+    seed = film.parent.name.removeprefix("seed-") if film.parent.name.startswith("seed-") else ""
+    name = f"{film.stem} {seed}".strip()
+    score = score_recording(truth, suggestions, name=name)
     expected, detected = truth_pairs(truth), detected_pairs(suggestions)
     matched = match_pairs(expected, detected)
     hit_t, hit_d = {i for i, _ in matched}, {j for _, j in matched}
     return Row(
-        name=film.stem,
+        name=name,
         score=score,
         analysis_s=analysis_s,
         ffmpeg_s=sides["ffmpeg"][0],
@@ -152,14 +156,14 @@ def _per_minute(counts: Sequence[int]) -> str:
 
 def format_table(rows: Sequence[Row], total: Totals, goals: list[dict[str, Any]],
                  notes: Sequence[str]) -> str:
-    head = (f"{'scenario':<14} {'s':>5} {'T':>3} {'D':>3} {'M':>3} {'P':>5} {'R':>5} {'F1':>5} "
+    head = (f"{'scenario':<18} {'s':>5} {'T':>3} {'D':>3} {'M':>3} {'P':>5} {'R':>5} {'F1':>5} "
             f"{'per min T':>9} {'per min D':>9} {'start':>6} {'end':>6} {'chains':>6} "
             f"{'anal. s':>7} {'x RT':>6} {'ffmpeg':>7} {'audio':>7}")
     lines = [head, "-" * len(head)]
     for row in rows:
         s, b = row.score, row.score.boundary
         lines.append(
-            f"{row.name:<14} {row.seconds:>5.0f} {s.truth_pairs:>3} {s.detected_pairs:>3} "
+            f"{row.name:<18} {row.seconds:>5.0f} {s.truth_pairs:>3} {s.detected_pairs:>3} "
             f"{s.matched_pairs:>3} {s.precision:>5.2f} {s.recall:>5.2f} {s.f1:>5.2f} "
             f"{_per_minute(s.truth_per_minute):>9} {_per_minute(s.detected_per_minute):>9} "
             f"{_fmt(b.start_ms, '.0f'):>6} {_fmt(b.end_ms, '.0f'):>6} "
@@ -172,7 +176,7 @@ def format_table(rows: Sequence[Row], total: Totals, goals: list[dict[str, Any]]
     analysis = sum(r.analysis_s for r in rows)
     lines.append("-" * len(head))
     lines.append(
-        f"{'all':<14} {seconds:>5.0f} {total.truth_pairs:>3} {total.detected_pairs:>3} "
+        f"{'all':<18} {seconds:>5.0f} {total.truth_pairs:>3} {total.detected_pairs:>3} "
         f"{total.matched_pairs:>3} {total.precision:>5.2f} {total.recall:>5.2f} "
         f"{total.f1:>5.2f} {'r=' + _fmt(total.r, '.2f'):>9} {total.minutes:>6} min "
         f"{_fmt(b.start_ms, '.0f'):>6} {_fmt(b.end_ms, '.0f'):>6} {b.matched:>2}/{b.chains:<3} "
@@ -230,7 +234,7 @@ def run(films: Sequence[Path], suggest: Callable[[Path], list[Any]],
     return {"rows": rows, "total": total, "goals": goals, "notes": notes, "checks": checks}
 
 
-def as_json(result: dict[str, Any], seed: int, corpus: str) -> dict[str, Any]:
+def as_json(result: dict[str, Any], seed: int | list[int], corpus: str) -> dict[str, Any]:
     total: Totals = result["total"]
     return {
         "seed": seed,
@@ -271,7 +275,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--corpus", type=Path,
                         help="folder of recordings (generated into it when it has none)")
-    parser.add_argument("--seed", type=int, default=SEED, help=f"corpus seed (default {SEED})")
+    parser.add_argument("--seed", type=int, action="append",
+                        help=f"corpus seed (default {SEED}); repeat it for a larger corpus, "
+                        "each seed's films in a folder of their own, scored together")
     parser.add_argument("--scenario", action="append", choices=SCENARIO_NAMES,
                         help="only this scenario (repeatable)")
     parser.add_argument("--json", action="store_true",
@@ -289,12 +295,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     # Sampled before generating the corpus, so it is other programs' load.
     load = os.getloadavg()[0]
+    seeds = args.seed or [SEED]
     with tempfile.TemporaryDirectory(prefix="vigtool-conversations-") as temp:
         folder = args.corpus or Path(temp)
-        films = corpus_files(folder, args.seed, args.scenario)
+        films: list[Path] = []
+        for seed in seeds:
+            where = folder if len(seeds) == 1 else folder / f"seed-{seed}"
+            films += corpus_files(where, seed, args.scenario)
         result = run(films, lambda path: suggest_moments(path), load)
     table = format_table(result["rows"], result["total"], result["goals"], result["notes"])
-    report = as_json(result, args.seed, str(args.corpus or "(temporary)"))
+    report = as_json(result, seeds[0] if len(seeds) == 1 else seeds,
+                     str(args.corpus or "(temporary)"))
     for check in report["checks"]:
         if not check["ok"]:
             table += f"\nCHECK FAILED: {check['name']}: {check['detail']}"
