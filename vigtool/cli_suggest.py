@@ -71,7 +71,7 @@ def describe(found: list[Suggestion], name: str) -> str:
             + ("" if s.motion is None else f", movement x{s.motion:.1f}")
         )
         for t in s.turns:
-            after = "" if t.latency_ms is None else f" ({t.latency_ms / 1000:.1f} s later)"
+            after = f" ({t.answer_words()})" if t.latency_ms is not None else ""
             lines.append(f"       {player_time(t.ms)}  {_WHO[t.actor]} {t.kind}{after}")
     return "\n".join(lines)
 

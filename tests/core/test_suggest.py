@@ -26,8 +26,9 @@ from vigtool.analysis.exchanges import (
     response_window,
     voice_turns,
 )
+from vigtool.analysis.records import SuggestedTurn
 from vigtool.analysis.sound import RATE, sound_features
-from vigtool.analysis.suggest import load_or_suggest, suggest_moments
+from vigtool.analysis.suggest import ANALYSIS_VERSION, load_or_suggest, suggest_moments
 from vigtool.analysis.voices import Stretch, find_stretches
 from vigtool.errors import Cancelled, MediaError
 from vigtool.jobs import CancelToken
@@ -180,7 +181,7 @@ def test_suggestions_are_cached_and_a_bad_cache_is_rebuilt(tmp_path: Path) -> No
     assert load_or_suggest(DYAD, cache)[0].score == 0.123
     strange_turn = {"turns": [["cat", "x", 1, 2, 0]]}
     for damaged in ("{", json.dumps({"version": 999, "suggestions": []}),
-                    json.dumps({"version": 1, "suggestions": [strange_turn]})):
+                    json.dumps({"version": ANALYSIS_VERSION, "suggestions": [strange_turn]})):
         cache.write_text(damaged)
         assert load_or_suggest(DYAD, cache) == first
 
@@ -215,3 +216,61 @@ def test_bad_input_gets_one_line(args: tuple[str, ...]) -> None:
     assert done.stderr.startswith("error: ")
     assert done.stderr.count("\n") == 1
     assert "Traceback" not in done.stderr
+
+
+def test_a_cache_that_cannot_be_written_loses_nothing_but_the_cache(tmp_path: Path) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache's folder should be")
+    found = load_or_suggest(DYAD, blocked / "suggestions.json")
+    assert len(found) == 4
+    looked = load_or_suggest(DYAD, tmp_path / "look.json", write=False)
+    assert looked == found
+    assert not (tmp_path / "look.json").exists()
+
+
+def test_sound_that_starts_late_does_not_turn_the_room_into_voices() -> None:
+    """Digital silence before the sound is no room: a hum stays a hum."""
+    rng = np.random.default_rng(1)
+    t = np.arange(40 * RATE) / RATE
+    hum = (0.02 * np.sin(2 * np.pi * 120 * t) + 0.01 * rng.standard_normal(t.size))
+    late = np.concatenate([np.zeros(15 * RATE), hum]).astype(np.float32)
+    assert find_stretches(sound_features(late)) == []
+    assert find_stretches(sound_features(np.zeros(10 * RATE, dtype=np.float32))) == []
+
+
+def test_a_blip_between_two_phrases_of_one_partner_does_not_part_them() -> None:
+    def stretch(who: str, a: int, b: int) -> Stretch:
+        return Stretch(a, b, "child" if who == "c" else "adult", 300.0, -20.0, 0.9)
+
+    heard = [stretch("c", 0, 80), stretch("a", 100, 200), stretch("c", 220, 230),
+             stretch("a", 250, 350), stretch("c", 380, 450)]
+    found = candidates(voice_turns(heard))
+    assert [[(t.actor, t.ms) for t in c.turns] for c in found] == [
+        [("child", 0), ("adult", 1000), ("child", 3800)]
+    ]
+
+
+def test_sound_after_the_last_frame_is_not_suggested() -> None:
+    turns = _turns(("c", 0, 800), ("a", 1300, 2500), ("c", 2900, 3600), ("a", 4000, 5000))
+    found = candidates(turns, duration_ms=3000)
+    assert len(found) == 1
+    assert [t.ms for t in found[0].turns] == [0, 1300, 2900]
+    assert found[0].end_ms == 3000
+    assert found[0].turns[-1].end_ms == 3000
+    assert candidates(turns, duration_ms=1000) == []
+
+
+def test_an_answer_that_starts_early_says_so_in_plain_words() -> None:
+    early = SuggestedTurn("adult", "response", 1000, 2000, -400)
+    late = SuggestedTurn("child", "response", 3000, 3500, 600)
+    assert early.answer_words() == "0.4 s before the other finished"
+    assert late.answer_words() == "after 0.6 s"
+    assert SuggestedTurn("child", "initiative", 0, 500).answer_words() == ""
+
+
+def test_a_film_of_a_few_seconds_is_read_without_fault(tmp_path: Path) -> None:
+    clip = make_video(tmp_path / "short", H264_BFRAMES, frames=45).path  # 1.5 s with a tone
+    assert isinstance(suggest_moments(clip), list)
+    samples = np.zeros(RATE, dtype=np.float32)
+    samples[: RATE // 2] = 0.3 * np.sin(2 * np.pi * 450 * np.arange(RATE // 2) / RATE)
+    assert [s.speaker for s in find_stretches(sound_features(samples))] in (["child"], [])

@@ -36,8 +36,8 @@ def crying_frames(
     """Which frames lie inside a crying stretch (see the module notes)."""
     crying = np.zeros(features.frame_count, dtype=bool)
     high = voiced & (features.f0 >= _CRY_PITCH)
-    if np.count_nonzero(high) < _MIN_FRAMES:
-        return crying
+    if features.frame_count < _WINDOW or np.count_nonzero(high) < _MIN_FRAMES:
+        return crying  # a few seconds of film cannot hold a cry's density
     # A low percentile: a long cry can be most of the high voice in a film.
     usual = float(np.percentile(features.level_db[high], _USUAL_PERCENTILE))
     loud = high & (features.level_db >= usual + _LOUDER_DB)

@@ -23,7 +23,7 @@ from __future__ import annotations
 import itertools
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from vigtool.analysis.records import SuggestedActor, SuggestedTurn, Suggestion
@@ -51,24 +51,31 @@ class VoiceTurn:
 
 def voice_turns(stretches: Sequence[Stretch]) -> list[VoiceTurn]:
     """The partners' turns in order; voices in the background are not turns, and
-    neither is a blip under :data:`LEAST_TURN_MS`."""
+    neither is a blip under :data:`LEAST_TURN_MS` (nor does it part the turns
+    around it)."""
+    heard = [
+        VoiceTurn("child" if s.speaker == "child" else "adult", s.start_ms, s.end_ms,
+                  s.confidence)
+        for s in stretches
+        if s.speaker not in ("other", "cry")
+    ]
+    turns = [t for t in _merged(heard) if t.end_ms - t.start_ms >= LEAST_TURN_MS]
+    return _merged(turns)
+
+
+def _merged(turns: Sequence[VoiceTurn]) -> list[VoiceTurn]:
+    """Join a partner's turns less than :data:`MERGE_GAP_MS` apart."""
     out: list[VoiceTurn] = []
-    last: VoiceTurn | None = None
-    for s in stretches:
-        if s.speaker in ("other", "cry"):
-            continue
-        actor: SuggestedActor = "child" if s.speaker == "child" else "adult"
-        if last is not None and last.actor == actor and s.start_ms - last.end_ms <= MERGE_GAP_MS:
-            weight = (last.end_ms - last.start_ms, s.end_ms - s.start_ms)
-            both = last.confidence * weight[0] + s.confidence * weight[1]
-            confidence = both / max(sum(weight), 1)
-            last = VoiceTurn(actor, last.start_ms, max(last.end_ms, s.end_ms), confidence)
-            out[-1] = last
+    for t in turns:
+        last = out[-1] if out else None
+        if last is not None and last.actor == t.actor and t.start_ms - last.end_ms <= MERGE_GAP_MS:
+            weight = (last.end_ms - last.start_ms, t.end_ms - t.start_ms)
+            both = last.confidence * weight[0] + t.confidence * weight[1]
+            out[-1] = VoiceTurn(t.actor, last.start_ms, max(last.end_ms, t.end_ms),
+                                both / max(sum(weight), 1))
         else:
-            last = VoiceTurn(actor, s.start_ms, s.end_ms, s.confidence)
-            out.append(last)
-    # A blip shorter than any word or babble is not a turn (nor a break).
-    return [t for t in out if t.end_ms - t.start_ms >= LEAST_TURN_MS]
+            out.append(t)
+    return out
 
 
 def _answers(previous: VoiceTurn, turn: VoiceTurn, window_ms: int) -> bool:
@@ -144,7 +151,15 @@ class Candidate:
 def candidates(
     turns: Sequence[VoiceTurn], *, duration_ms: int | None = None
 ) -> list[Candidate]:
-    """One candidate per chain with at least one answer, in time order."""
+    """One candidate per chain with at least one answer, in time order.
+
+    With ``duration_ms`` (where the picture ends), sound after the last
+    frame is not suggested: a turn must start on screen, and ends with it.
+    """
+    if duration_ms is not None:
+        turns = [
+            replace(t, end_ms=min(t.end_ms, duration_ms)) for t in turns if t.start_ms < duration_ms
+        ]
     out: list[Candidate] = []
     for chain in chains(turns):
         if len(chain) < 2:
@@ -161,9 +176,7 @@ def candidates(
         )
         # From the first voice to the last: exports add their own lead-in.
         start = chain[0].start_ms
-        end = max(t.end_ms for t in chain)
-        if duration_ms is not None:
-            end = max(start + 1, min(end, duration_ms))
+        end = max(start + 1, max(t.end_ms for t in chain))
         out.append(Candidate(made, start, end, min(t.confidence for t in chain)))
     return out
 

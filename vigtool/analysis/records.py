@@ -32,13 +32,26 @@ class SuggestedTurn:
     def to_json(self) -> dict[str, Any]:
         return {"actor": self.actor, "kind": self.kind, "ms": self.ms}
 
+    def answer_words(self) -> str:
+        """How soon this turn answered, in plain words ("" for an initiative).
+
+        "after 0.6 s", or for a partner who started before the other had
+        finished, "0.4 s before the other finished".
+        """
+        if self.latency_ms is None:
+            return ""
+        if self.latency_ms < 0:
+            return f"{-self.latency_ms / 1000:.1f} s before the other finished"
+        return f"after {self.latency_ms / 1000:.1f} s"
+
 
 @dataclass(frozen=True)
 class Suggestion:
     """A candidate serve-and-return exchange: a span, a 0..1 score and its turns.
 
-    ``motion`` is how much more the picture moved in the span than in the
-    film as a whole (1.0 = as usual; None when there is no picture to read).
+    ``motion`` is how much the picture moved in the span, as a multiple of
+    the usual across the film's suggested spans (1.0 = as usual; None when
+    there is no picture to read).
     """
 
     start_ms: int

@@ -153,7 +153,13 @@ def _room(
         return 0.0, np.zeros(len(band_masks), dtype=np.float32)
     which = np.arange(0, count, max(1, count // _ROOM_FRAMES))
     power = _power_of(samples, which, window)
-    level = 10 * np.log10(power[:, speech].sum(axis=1) / scale + 1e-12)
+    energy = power[:, speech].sum(axis=1)
+    # Digital silence before the sound starts or after it ends is no room.
+    heard = np.flatnonzero(energy > 1e-9)
+    if not heard.size:
+        return 0.0, np.zeros(len(band_masks), dtype=np.float32)
+    power, energy = power[heard[0] : heard[-1] + 1], energy[heard[0] : heard[-1] + 1]
+    level = 10 * np.log10(energy / scale + 1e-12)
     per_band = np.stack([power[:, m].sum(axis=1) for m in band_masks], axis=1)
     noise: FloatArray = np.percentile(per_band, _ROOM_PERCENTILE, axis=0).astype(np.float32)
     return float(np.percentile(level, _ROOM_PERCENTILE)), noise

@@ -9,8 +9,8 @@ keyed by the analysis version, so a film is analysed once.
 
 from __future__ import annotations
 
+import contextlib
 import json
-from fractions import Fraction
 from pathlib import Path
 from typing import Any, Final
 
@@ -19,12 +19,15 @@ from vigtool.analysis.motion import span_motion
 from vigtool.analysis.records import SuggestedTurn, Suggestion
 from vigtool.analysis.sound import RATE, sound_features
 from vigtool.analysis.voices import find_stretches
+from vigtool.errors import VigtoolError
 from vigtool.jobs import NEVER_CANCELLED, CancelToken, Progress, no_progress
 from vigtool.media.frame_index import FrameIndex
-from vigtool.media.placed_sound import decode_mono
+from vigtool.media.opening import open_video
+from vigtool.media.placed_sound import decode_mono, video_origin
 from vigtool.privacy.files import atomic_write_bytes
 
-ANALYSIS_VERSION: Final = 1
+ANALYSIS_VERSION: Final = 2
+_UNKNOWN_MS: Final = 2**62
 # Shares of the progress bar: decoding the sound, reading it, the picture.
 _SOUND, _VOICES, _PICTURE = 40, 20, 40
 
@@ -52,23 +55,32 @@ def suggest_moments(
         progress(total, total)
         return []
     features = sound_features(samples, cancel=cancel)
+    sound_ms = samples.shape[0] * 1000 // RATE
     found = candidates(
-        voice_turns(find_stretches(features)), duration_ms=samples.shape[0] * 1000 // RATE
+        voice_turns(find_stretches(features)), duration_ms=min(sound_ms, _picture_ms(path, index))
     )
     progress(_SOUND + _VOICES, total)
     motion = span_motion(
-        path, [(c.start_ms, c.end_ms) for c in found], origin_ms=_origin_ms(index), cancel=cancel,
+        path, [(c.start_ms, c.end_ms) for c in found], cancel=cancel,
+        origin_ms=float(video_origin(path, index) * 1000),
         progress=lambda done, of: progress(_SOUND + _VOICES + _PICTURE * done // max(of, 1), total),
     )
-    progress(total, total)
+    if not found:
+        progress(total, total)  # the picture was not read, so did not report
     return [c.suggestion(m) for c, m in zip(found, motion, strict=True)]
 
 
-def _origin_ms(index: FrameIndex | None) -> float:
-    if index is None or not index.frame_count:
-        return 0.0
-    num, den = index.time_base
-    return float(int(index.pts[0]) * Fraction(num, den) * 1000)
+def _picture_ms(path: Path, index: FrameIndex | None) -> int:
+    """Where the picture ends, in ms from its first frame (a large number if unknown)."""
+    if index is not None:
+        return index.times.duration_ms
+    with open_video(path) as container:
+        stream = container.streams.video[0]
+        if stream.duration is not None and stream.time_base is not None:
+            return int(stream.duration * stream.time_base * 1000)
+        if container.duration is not None:
+            return int(container.duration // 1000)  # AV_TIME_BASE is microseconds
+    return _UNKNOWN_MS
 
 
 def load_or_suggest(
@@ -78,15 +90,24 @@ def load_or_suggest(
     index: FrameIndex | None = None,
     progress: Progress = no_progress,
     cancel: CancelToken = NEVER_CANCELLED,
+    write: bool = True,
 ) -> list[Suggestion]:
-    """The cached suggestions for this film, or analyse it and cache them atomically."""
+    """The cached suggestions for this film, or analyse it and cache them atomically.
+
+    ``write=False`` (a workspace only being looked at) never writes the
+    cache. A cache that cannot be written (a full disk, read-only media)
+    costs only the next opening's speed: the suggestions are returned.
+    """
     if cache_file.is_file():
         try:
             return suggestions_from_json(json.loads(cache_file.read_bytes()))
         except (OSError, ValueError, KeyError, TypeError):
             pass  # stale or damaged: analysed again below
     found = suggest_moments(path, index=index, progress=progress, cancel=cancel)
-    atomic_write_bytes(cache_file, json.dumps(suggestions_to_json(found)).encode())
+    if write:
+        # If the cache cannot be written the analysis stands; only its cache is missing.
+        with contextlib.suppress(VigtoolError, OSError):
+            atomic_write_bytes(cache_file, json.dumps(suggestions_to_json(found)).encode())
     return found
 
 

@@ -7,15 +7,17 @@
 2. **Stretches.** Voiced frames closer than a syllable gap join into one
    stretch; a stretch splits where the pitch jumps by half an octave or
    more and stays there (one partner starting before the other stops).
-3. **Who.** Each stretch is described by its pitch (median, spread) and
-   spectral shape. A child's voice sits around 250-600 Hz with most of its
-   energy in the first harmonics; an adult's, even the raised, gliding
-   pitch adults use with babies, keeps an adult vocal tract's formants and
-   consonants. Within the film the stretches are grouped by these features,
-   so each family's own voices set the boundary.
-4. **Someone else.** Voice far quieter than the dyad's own speech (a
-   television in the next room) or steady for long minutes is set aside as
-   ``other``; it never counts as a turn.
+3. **Who.** Each stretch leans towards the child or the adult by four
+   cues (pitch; voiceless consonants near it; energy above 3 kHz; a melody
+   that jumps rather than glides: see ``_CUES``). Within the film the
+   stretches are then grouped in two around those leanings, so each
+   family's own voices set the boundary; below 250 Hz it is the adult.
+4. **Someone else.** A group of adult stretches clearly quieter than the
+   parent, with another pitch or timbre (a television, the next room), is
+   set aside as ``other``, its frames taken out and the stretches found
+   again; a partner's fragment far fainter than that partner usually is, is
+   ``other`` too; loud, strained, high voice that goes on is ``cry``
+   (:mod:`.crying`). Neither ever counts as a turn.
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ Speaker = Literal["child", "adult", "other", "cry"]
 
 _MIN_VOICING: Final = 0.55
 _FLOOR_PERCENTILE: Final = 20
+_SILENT_DB: Final = -100.0  # below this a frame is digital silence
 _ABOVE_FLOOR_DB: Final = 9.0
 _CLEAR_ABOVE_FLOOR_DB: Final = 4.0
 _STEADY_VOICING: Final = 0.45
@@ -43,7 +46,7 @@ _LEAST_RUN: Final = 4  # frames (40 ms)
 _GAP_FRAMES: Final = 18  # 180 ms: syllables and consonants inside one stretch
 _MIN_FRAMES: Final = 8  # 80 ms of voice at least
 _SPLIT_OCTAVES: Final = 0.55
-_EDGE_DB: Final = 10.0  # an edge this far below the stretch's voice is another sound
+_EDGE_DB: Final = 12.0  # an edge this far below the stretch's voice is another sound
 _SPLIT_HOLD: Final = 20  # voiced frames the new pitch must hold
 _MIN_PIECE: Final = 30  # a split leaves at least 300 ms either side
 _CHILD_F0: Final = 300.0  # Hz: where the pitch cue leans neither way
@@ -87,12 +90,25 @@ class Stretch:
         return self.end * FRAME_MS
 
 
+def room_floor(features: SoundFeatures) -> float:
+    """The room's loudness: a low percentile of the film's frames, from its first sound.
+
+    Digital silence before the sound starts (or after it stops) is where
+    the sound was placed on the video's clock, not the room, and is left
+    out; silence between sounds is the room, as quiet as it gets. A film of
+    nothing but silence has its floor at full scale: nothing in it is a voice.
+    """
+    heard = np.flatnonzero(features.level_db > _SILENT_DB)
+    if not heard.size:
+        return 0.0
+    return float(np.percentile(features.level_db[heard[0] : heard[-1] + 1], _FLOOR_PERCENTILE))
+
+
 def voiced_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
     """Which frames carry a voice (see the module notes, step 1)."""
     if features.frame_count == 0:
         return np.zeros(0, dtype=bool)
-    floor = float(np.percentile(features.level_db, _FLOOR_PERCENTILE))
-    above = features.level_db - floor
+    above = features.level_db - room_floor(features)
     # Clearly periodic sound counts a little above the room; barely periodic
     # sound must stand well above it, unless it holds a steady pitch (noise
     # does not: its pitch jumps from frame to frame).
@@ -123,7 +139,7 @@ def consonant_frames(features: SoundFeatures) -> npt.NDArray[np.bool_]:
     """Frames that sound like a voiceless consonant: noisy, bright, above the room."""
     if features.frame_count == 0:
         return np.zeros(0, dtype=bool)
-    floor = float(np.percentile(features.level_db, _FLOOR_PERCENTILE))
+    floor = room_floor(features)
     return (
         (features.voicing < _MIN_VOICING)
         & (features.bands[:, 3] > _CONSONANT_BRIGHTNESS)
@@ -289,8 +305,12 @@ def _trim_quiet_edges(
             out.append((a, b))
             continue
         level = features.level_db[frames]
-        smooth = np.convolve(level, np.ones(5) / 5, mode="same")
+        # Edge-padded, so the first and last frames are not pulled towards 0 dB.
+        smooth = np.convolve(np.pad(level, 2, mode="edge"), np.ones(5) / 5, mode="valid")
         strong = np.flatnonzero(smooth >= np.percentile(level, 80) - _EDGE_DB)
+        if not strong.size:
+            out.append((a, b))
+            continue
         first, last = int(frames[strong[0]]), int(frames[strong[-1]]) + 1
         if first - a >= _MIN_PIECE:
             out.append((a, first))
@@ -423,7 +443,7 @@ def _someone_else(described: list[_Described], adult: npt.NDArray[np.bool_]) -> 
 def _grouped(
     cues: npt.NDArray[np.float64], prior: npt.NDArray[np.float64]
 ) -> npt.NDArray[np.float64]:
-    """Leanings after grouping the film's stretches in two (see :func:`_label`)."""
+    """Leanings after grouping the film's stretches in two (see :func:`_leanings`)."""
     child = prior > 0
     if cues.shape[0] < 4 or child.all() or not child.any():
         return prior

@@ -59,11 +59,10 @@ def look_for_suggestions(path: Path, cache: Path, index: FrameIndex, read_only: 
                      progress: Progress, cancel: CancelToken) -> list[Suggestion]:
     """The film's suggestions: from its cache, else found now (and cached, unless the
     workspace is only being looked at). Runs on a worker thread."""
-    from vigtool.analysis.suggest import load_or_suggest, suggest_moments
+    from vigtool.analysis.suggest import load_or_suggest
 
-    if read_only and not cache.is_file():
-        return suggest_moments(path, index=index, progress=progress, cancel=cancel)
-    return load_or_suggest(path, cache, index=index, progress=progress, cancel=cancel)
+    return load_or_suggest(path, cache, index=index, progress=progress, cancel=cancel,
+                           write=not read_only)
 
 
 def neighbour(shown: Sequence[Suggestion], after_ms: float, direction: int) -> Suggestion | None:

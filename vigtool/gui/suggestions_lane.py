@@ -231,7 +231,7 @@ def suggestion_tip(s: Suggestion, hours: bool) -> str:
         if turn.kind == "initiative" or turn.latency_ms is None:
             lines.append(f"{at(turn.ms)} {who} starts")
         else:
-            lines.append(f"{at(turn.ms)} {who} answers after {turn.latency_ms / 1000:.1f} s")
+            lines.append(f"{at(turn.ms)} {who} answers {turn.answer_words()}")
     if s.motion is not None:
         lines.append(f"The picture moves {s.motion:.1f}× as much as usual here")
     lines.append(f"<i>A prompt to look, not a judgement. {_keys()}</i>")

@@ -159,8 +159,11 @@ class _SampleClock:
         return (2 * (pts * self._a - self._b) + self._d) // (2 * self._d)
 
 
-def _video_origin(path: Path, index: FrameIndex | None) -> Fraction:
-    """When the first video frame is presented, in seconds on the file's clock."""
+def video_origin(path: Path, index: FrameIndex | None) -> Fraction:
+    """When the first video frame is presented, in seconds on the file's clock.
+
+    From the recording's frame index when given, else from the first packets.
+    """
     if index is not None:
         num, den = index.time_base
         return int(index.pts[0]) * Fraction(num, den)
@@ -213,7 +216,7 @@ def decode_placed(
     progress: Progress,
     cancel: CancelToken,
 ) -> PlacedSamples | None:
-    origin = _video_origin(path, index)
+    origin = video_origin(path, index)
     with open_video(path) as container:
         if not container.streams.audio:
             return None
