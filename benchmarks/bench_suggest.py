@@ -5,7 +5,7 @@ Run from the repository root::
     .venv/bin/python -m benchmarks.bench_suggest                  # ~2-4 min on 2 cores
     .venv/bin/python -m benchmarks.bench_suggest --corpus DIR     # keep (or reuse) the films
     .venv/bin/python -m benchmarks.bench_suggest --json           # JSON on stdout, table on stderr
-    .venv/bin/python -m benchmarks.bench_suggest --seed 1307 --seed 4242   # 32 films, scored together
+    .venv/bin/python -m benchmarks.bench_suggest --seed 1307 --seed 4242  # 32 films together
 
 The corpus is :mod:`sample_clips.conversations` (one recording per scenario,
 with truth), generated into a temporary folder unless ``--corpus`` names a
