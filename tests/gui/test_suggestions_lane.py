@@ -21,7 +21,7 @@ from tests.gui.images import qimage_to_rgb
 from tests.gui.supervision_setup import SIZES, shoot
 from tests.gui.windows import show_main_window
 from vigtool.analysis.records import Suggestion
-from vigtool.analysis.suggest import suggestions_from_json
+from vigtool.analysis.suggest import ANALYSIS_VERSION, suggestions_from_json
 from vigtool.gui.main_window import MainWindow
 from vigtool.gui.suggestion_commands import CACHE_NAME, FIND, STOP
 from vigtool.gui.suggestions_lane import LANE_HEIGHT
@@ -277,3 +277,19 @@ def test_the_lane_fits_a_laptop_and_a_monitor(qtbot: QtBot, win: MainWindow) -> 
         assert turns.top == lane(win).bottom  # Turns right under it
         for s in shown:  # every suggestion is on screen at whole-film zoom
             assert 120 <= lane_point(win, s).x() < timeline.width()
+
+
+def test_a_cache_from_an_older_analysis_is_not_searched_again_unasked(
+    qtbot: QtBot, tmp_path: Path, film: Film
+) -> None:
+    film.cache().parent.mkdir(parents=True, exist_ok=True)
+    film.cache().write_text(json.dumps({"version": 1, "suggestions": []}))
+    window = show_main_window(qtbot, tmp_path, film.ws, film.recording_id)
+    qtbot.wait(200)
+    assert not window.finding_suggestions
+    assert window.timeline._lane(LaneKind.SUGGESTIONS) is None
+    assert json.loads(film.cache().read_text())["version"] == 1  # untouched until asked
+    shown = find(qtbot, window)  # asked: analysed afresh, cached under this version
+    assert len(shown) == 4
+    assert json.loads(film.cache().read_text())["version"] == ANALYSIS_VERSION
+    window.close()

@@ -98,17 +98,29 @@ def load_or_suggest(
     cache. A cache that cannot be written (a full disk, read-only media)
     costs only the next opening's speed: the suggestions are returned.
     """
-    if cache_file.is_file():
-        try:
-            return suggestions_from_json(json.loads(cache_file.read_bytes()))
-        except (OSError, ValueError, KeyError, TypeError):
-            pass  # stale or damaged: analysed again below
+    cached = read_cache(cache_file)
+    if cached is not None:
+        return cached
     found = suggest_moments(path, index=index, progress=progress, cancel=cancel)
     if write:
         # If the cache cannot be written the analysis stands; only its cache is missing.
         with contextlib.suppress(VigtoolError, OSError):
             atomic_write_bytes(cache_file, json.dumps(suggestions_to_json(found)).encode())
     return found
+
+
+def read_cache(cache_file: Path) -> list[Suggestion] | None:
+    """The suggestions cached for a film, or None when there are none this version can use.
+
+    A missing, damaged or older-version cache reads as None (the film will be
+    analysed again); reading never raises.
+    """
+    if not cache_file.is_file():
+        return None
+    try:
+        return suggestions_from_json(json.loads(cache_file.read_bytes()))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 def suggestions_to_json(found: list[Suggestion]) -> dict[str, Any]:

@@ -28,6 +28,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QProgressBar, QP
 
 from vigtool.analysis.accept import accepted, still_suggested, suggestion_frames
 from vigtool.analysis.records import Suggestion
+from vigtool.analysis.suggest import read_cache
 from vigtool.domain.clock import ruler_time
 from vigtool.domain.records import RecordingStatus
 from vigtool.domain.timebase import FrameTimes
@@ -170,7 +171,9 @@ class SuggestionCommands(QMainWindow):
         self.actions_by_id["suggest.find"].setEnabled(present)
         if present and self.recording_id is not None:
             self._suggestion_times = self.workspace.library.frame_index(self.recording_id).times
-            if self._cache_file().is_file():
+            # Only a cache this version can read comes back unasked; a stale one
+            # would start a whole analysis nobody asked for.
+            if read_cache(self._cache_file()) is not None:
                 self._start_finding(quiet=True)
         self._show_suggestions()
 
