@@ -10,11 +10,13 @@ warmer, the practitioner's record denser. No Qt.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
@@ -122,6 +124,21 @@ def set_up(document: Document, *, family: bool) -> None:
     caption.font.italic = True
     footer = _style(document, "Footer")
     _font(footer, 8.5, SOFT)
+
+
+def set_properties(document: Document, *, title: str, made_at: str) -> None:
+    """The file's own details: its title, no author or comment, made when the report
+    was, and not the template's blank page as the preview a file browser shows."""
+    package = document.part.package
+    for rel_id, rel in list(package.rels.items()):
+        if rel.reltype == RT.THUMBNAIL:
+            del package.rels[rel_id]
+    props = document.core_properties
+    props.title = title
+    props.author = props.last_modified_by = props.comments = ""
+    props.subject = props.keywords = props.category = ""
+    props.created = props.modified = datetime.fromisoformat(made_at)
+    props.revision = 1
 
 
 def page_number_footer(document: Document, words: str) -> None:

@@ -18,14 +18,12 @@ from __future__ import annotations
 
 import html
 import io
-from datetime import datetime
 from pathlib import Path
 
 import docx
 import lxml.html
 from docx.document import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.table import _Cell
 from docx.text.paragraph import Paragraph
@@ -133,19 +131,8 @@ class _Writer:
     # -- parts, in the PDF's order ---------------------------------------------------------
 
     def _properties(self) -> None:
-        """The file's own details: the summary's title, no author, no comment, and not the
-        template's blank page as the preview a file browser shows."""
-        package = self.document.part.package
-        for rel_id, rel in list(package.rels.items()):
-            if rel.reltype == RT.THUMBNAIL:
-                del package.rels[rel_id]
-        props = self.document.core_properties
-        props.title = self.words.macro("title", self.data)
-        props.author = props.last_modified_by = props.comments = ""
-        props.subject = props.keywords = props.category = ""
-        made = datetime.fromisoformat(self.data.made_at)
-        props.created = props.modified = made
-        props.revision = 1
+        title = self.words.macro("title", self.data)
+        look.set_properties(self.document, title=title, made_at=self.data.made_at)
 
     def _opening(self) -> None:
         d, words = self.data, self.words

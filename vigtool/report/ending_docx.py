@@ -14,14 +14,12 @@ from __future__ import annotations
 import html
 import io
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import docx
 import lxml.html
 from docx.document import Document
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.shared import Length, Mm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
@@ -104,17 +102,8 @@ class _Writer:
                                     style=look.END_NOTE)
 
     def _properties(self) -> None:
-        """The file's own details: the title, no author, not the template's blank preview."""
-        package = self.document.part.package
-        for rel_id, rel in list(package.rels.items()):
-            if rel.reltype == RT.THUMBNAIL:
-                del package.rels[rel_id]
-        props = self.document.core_properties
-        props.title = self.words.text("ending.title", self.data)
-        props.author = props.last_modified_by = props.comments = ""
-        props.subject = props.keywords = props.category = ""
-        props.created = props.modified = datetime.fromisoformat(self.data.made_at)
-        props.revision = 1
+        title = self.words.text("ending.title", self.data)
+        look.set_properties(self.document, title=title, made_at=self.data.made_at)
 
     def _record_banner(self) -> None:
         d, w = self.data, self.words

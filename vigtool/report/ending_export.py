@@ -9,21 +9,20 @@ once complete and private to the user (atomic_output), and a PDF is drawn by the
 
 from __future__ import annotations
 
-import html
-import re
 from pathlib import Path
 
 from vigtool.codebook import Codebook
 from vigtool.errors import VigtoolError
-from vigtool.privacy.files import atomic_output, file_errors
-from vigtool.report import i18n
-from vigtool.report.ending import build_ending, ending_wording_issues, render_ending_html
-from vigtool.report.export import FORMATS, PdfWriter
+from vigtool.report.ending import (
+    EndingData,
+    build_ending,
+    ending_wording_issues,
+    render_ending_html,
+)
+from vigtool.report.export import FORMATS, PdfWriter, write_page
 from vigtool.report.language import FamilyWordingError
 from vigtool.report.summary import Audience
 from vigtool.workspace import View
-
-_TITLE = re.compile(r"<title>(.*?)</title>", re.DOTALL)
 
 
 def export_ending(
@@ -56,17 +55,12 @@ def export_ending(
                 "the family's ending was not made: " + "; ".join(str(i) for i in issues)
                 + " (please reword it in strengths language; the parent's own words are "
                 "kept as they said them)")
-    if pdf_writer is not None and kind == "pdf":
-        title = _TITLE.search(page)
-        _ = i18n.translations(language).gettext
-        pdf_writer(page, out, footer=_("Page %(page)d of %(pages)d"),
-                   title=html.unescape(title.group(1).strip()) if title else "")
-    elif kind == "docx":
-        from vigtool.report.ending_docx import write_ending_docx  # python-docx: 0.1 s to load
-
-        with file_errors(out), atomic_output(out) as tmp:
-            write_ending_docx(data, tmp, page=page, language=language)
-    else:
-        with file_errors(out), atomic_output(out) as tmp:
-            tmp.write_text(page, encoding="utf-8")
+    write_page(page, out, kind, language=language, pdf_writer=pdf_writer,
+               docx=lambda tmp: _ending_docx(data, tmp, page, language))
     return out
+
+
+def _ending_docx(data: EndingData, tmp: Path, page: str, language: str | None) -> None:
+    from vigtool.report.ending_docx import write_ending_docx  # python-docx: 0.1 s to load
+
+    write_ending_docx(data, tmp, page=page, language=language)

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Protocol
 
@@ -22,7 +23,7 @@ from vigtool.errors import VigtoolError
 from vigtool.privacy.files import atomic_output, file_errors
 from vigtool.report.i18n import translations
 from vigtool.report.language import require_family_wording
-from vigtool.report.summary import Audience, build_summary, render_html
+from vigtool.report.summary import Audience, SummaryData, build_summary, render_html
 from vigtool.workspace import View
 
 FORMATS = {".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
@@ -66,7 +67,32 @@ def export_summary(
     page = render_html(data, for_print=kind != "html", language=language)
     if data.family:
         require_family_wording(data, page)
-    if pdf_writer is not None and kind == "pdf":
+    write_page(page, out, kind, language=language, pdf_writer=pdf_writer,
+               docx=lambda tmp: _summary_docx(data, tmp, page, language))
+    return out
+
+
+def _summary_docx(data: SummaryData, tmp: Path, page: str, language: str | None) -> None:
+    from vigtool.report.docx_writer import write_summary_docx  # python-docx: 0.1 s to load
+
+    write_summary_docx(data, tmp, page=page, language=language)
+
+
+def write_page(
+    page: str,
+    out: Path,
+    kind: str,
+    *,
+    language: str | None,
+    pdf_writer: PdfWriter | None,
+    docx: Callable[[Path], None],
+) -> None:
+    """Write a rendered report page as ``kind`` ("pdf", "docx" or "html"), atomically.
+
+    The PDF gets the page's own title and a translated "Page n of m" footer;
+    ``docx`` writes the Word file into the temporary path it is given.
+    """
+    if kind == "pdf" and pdf_writer is not None:
         _ = translations(language).gettext
         title = _TITLE.search(page)
         pdf_writer(
@@ -75,15 +101,12 @@ def export_summary(
             footer=_("Page %(page)d of %(pages)d"),
             title=html.unescape(title.group(1).strip()) if title else "",
         )
-    elif kind == "docx":
-        from vigtool.report.docx_writer import write_summary_docx  # python-docx: 0.1 s to load
-
-        with file_errors(out), atomic_output(out) as tmp:
-            write_summary_docx(data, tmp, page=page, language=language)
-    else:
-        with file_errors(out), atomic_output(out) as tmp:
+        return
+    with file_errors(out), atomic_output(out) as tmp:
+        if kind == "docx":
+            docx(tmp)
+        else:
             tmp.write_text(page, encoding="utf-8")
-    return out
 
 
 def _find_case(ws: View, case_code_or_id: str | int) -> Case:
