@@ -21,11 +21,9 @@ import numpy as np
 from av.codec.context import Flags
 
 from vigtool.media.encode import SourceFacts, x264_options
-from vigtool.media.smartcut import parameter_set_id, split_annexb
+from vigtool.media.smartcut import parameter_set_id, parameter_sets
 from vigtool.media.textdraw import title_card
 
-_NAL_SPS = 7
-_NAL_PPS = 8
 _PROFILES = {66: "baseline", 77: "main", 100: "high"}
 CARD_FADE_S = 0.4
 HOLD_S = 0.5  # the longest a card's still middle shows one frame
@@ -92,7 +90,7 @@ class CardEncoder:
             profile=self._profile, params=f"sps-id={self._id}:bframes=0:keyint=infinite",
             preset=CARD_PRESET)
         enc.open()
-        sets = _parameter_sets(enc)
+        sets = parameter_sets(enc, JoinUnsafe)
         if self._sets is None:
             ids = {parameter_set_id(nal) for nal in (*sets[0], *sets[1])}
             if ids != {self._id}:
@@ -137,10 +135,3 @@ class CardEncoder:
             yield av.VideoFrame.from_ndarray(faded, format=fmt)
 
 
-def _parameter_sets(enc: av.VideoCodecContext) -> tuple[list[bytes], list[bytes]]:
-    nals = split_annexb(enc.extradata or b"")
-    sps = [nal for nal in nals if nal[0] & 0x1F == _NAL_SPS]
-    pps = [nal for nal in nals if nal[0] & 0x1F == _NAL_PPS]
-    if len(sps) != 1 or len(pps) != 1:
-        raise JoinUnsafe("x264 gave no single SPS and PPS")
-    return sps, pps

@@ -56,6 +56,7 @@ from vigtool.media.smartcut import (
     SmartWriter,
     length_prefixed,
     parameter_set_id,
+    parameter_sets,
     split_annexb,
     split_length_prefixed,
 )
@@ -348,7 +349,7 @@ class ReplayWriter:
             raise SmartCutUnsafe("no H.264 parameter set id is left for the replay")
         self._own_id = free[0]
         encoder = self._open_encoder(profile)
-        sets = _parameter_sets(encoder)
+        sets = parameter_sets(encoder)
         if {parameter_set_id(nal) for nal in (*sets[0], *sets[1])} != {self._own_id}:
             raise SmartCutUnsafe("x264 did not use the parameter set id it was given")
         self._profile = profile
@@ -388,7 +389,7 @@ class ReplayWriter:
             # Two IDR pictures in a row might share an idr_pic_id.
             raise SmartCutUnsafe("the moment ends on a keyframe")
         encoder = self._open_encoder(self._profile)
-        if _parameter_sets(encoder) != self._sets:
+        if parameter_sets(encoder) != self._sets:
             raise SmartCutUnsafe("x264 made different parameter sets for the same settings")
         durations = {s.pts: s.duration for s in (*self._tail, *plan.shown)}
         done = moment_frames
@@ -446,10 +447,3 @@ class ReplayWriter:
                                params=f"sps-id={self._own_id}:bframes=0")
 
 
-def _parameter_sets(enc: av.VideoCodecContext) -> tuple[list[bytes], list[bytes]]:
-    nals = split_annexb(enc.extradata or b"")
-    sps = [nal for nal in nals if nal[0] & 0x1F == _NAL_SPS]
-    pps = [nal for nal in nals if nal[0] & 0x1F == _NAL_PPS]
-    if len(sps) != 1 or len(pps) != 1:
-        raise SmartCutUnsafe("x264 gave no single SPS and PPS")
-    return sps, pps

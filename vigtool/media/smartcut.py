@@ -276,7 +276,7 @@ class SmartWriter:
         self._config = self._avcc
         self._own_sets: tuple[list[bytes], list[bytes]] = ([], [])
         if plan.head or plan.tail:
-            sps, pps = self._own_sets = _parameter_sets(self._open_encoder())
+            sps, pps = self._own_sets = parameter_sets(self._open_encoder())
             if {parameter_set_id(nal) for nal in (*sps, *pps)} != {self._own_id}:
                 raise SmartCutUnsafe("x264 did not use the parameter set id it was given")
             self._config = self._avcc.with_sets(sps, pps)
@@ -356,7 +356,7 @@ class SmartWriter:
 
     def _segment(self, frames: range, origin: int, shift: int, output: _Output) -> _Segment:
         encoder = self._open_encoder()
-        if _parameter_sets(encoder) != self._own_sets:
+        if parameter_sets(encoder) != self._own_sets:
             raise SmartCutUnsafe("x264 made different parameter sets for the same settings")
         pts_of = {int(self._index.pts[n]): n for n in frames}
         return _Segment(self._stream.codec_context, encoder, pts_of, origin, shift, output)
@@ -381,12 +381,15 @@ class SmartWriter:
                                params=f"sps-id={self._own_id}:bframes=0:keyint=infinite")
 
 
-def _parameter_sets(enc: av.VideoCodecContext) -> tuple[list[bytes], list[bytes]]:
+def parameter_sets(
+    enc: av.VideoCodecContext, unsafe: type[Exception] = SmartCutUnsafe
+) -> tuple[list[bytes], list[bytes]]:
+    """The one SPS and one PPS an encoder made; ``unsafe`` is raised when it made more or none."""
     nals = split_annexb(enc.extradata or b"")
     sps = [nal for nal in nals if nal[0] & 0x1F == _NAL_SPS]
     pps = [nal for nal in nals if nal[0] & 0x1F == _NAL_PPS]
     if len(sps) != 1 or len(pps) != 1:
-        raise SmartCutUnsafe("x264 gave no single SPS and PPS")
+        raise unsafe("x264 gave no single SPS and PPS")
     return sps, pps
 
 
