@@ -17,10 +17,8 @@ import html
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from functools import cache
 from urllib.parse import quote
 
-import jinja2
 from markupsafe import Markup
 
 from vigtool.report import i18n, summary
@@ -79,7 +77,7 @@ def render_family_page(sessions: Sequence[PageSession], *, all_cycles: bool,
     t = i18n.translations(language)
     datas = [s.data for s in sessions]
     last = datas[-1]
-    page = _environment(language).get_template(TEMPLATE).render(
+    page = summary.environment(language).get_template(TEMPLATE).render(
         sessions=sessions,
         first=datas[0],
         last=last,
@@ -147,15 +145,3 @@ def _parent_words(datas: Sequence[SummaryData]) -> Iterator[str]:
             yield from session.words
 
 
-@cache
-def _environment(language: str | None) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("vigtool.report", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        extensions=["jinja2.ext.i18n"],
-        trim_blocks=True,
-        lstrip_blocks=True,
-    )
-    env.install_gettext_translations(i18n.translations(language), newstyle=True)  # type: ignore[attr-defined]
-    return env

@@ -32,7 +32,7 @@ from vigtool.report import docx_styles as look
 from vigtool.report import i18n
 from vigtool.report.docx_chart import ChartPicture, chart_pictures
 from vigtool.report.pictures import Picture
-from vigtool.report.summary import SummaryData, SummaryMoment, _clock, _environment
+from vigtool.report.summary import SummaryData, SummaryMoment, _clock, environment
 
 # Words the templates say in place rather than in _words.html.j2, by their msgids.
 PRACTITIONERS_RECORD = "Practitioner's record"
@@ -79,7 +79,7 @@ class _Words:
 
     def __init__(self, language: str | None) -> None:
         self._t = i18n.translations(language)
-        self._macros = _environment(language).get_template("_words.html.j2").module
+        self._macros = environment(language).get_template("_words.html.j2").module
 
     def __call__(self, msgid: str, **values: object) -> str:
         text = self._t.gettext(msgid)

@@ -45,9 +45,9 @@ from vigtool.report.summary import (
     SelfLook,
     _clock,
     _code_tag,
-    _environment,
     _inline_svg,
     _self_look,
+    environment,
 )
 from vigtool.wording import Child, suggest_strengths
 from vigtool.workspace import View
@@ -286,7 +286,7 @@ def render_ending_html(data: EndingData, *, for_print: bool = False,
     """The ending as one self-contained HTML page (pictures and charts inline, no links);
     ``for_print`` gives the variant Qt lays out for the PDF, as ``render_html`` does."""
     t = i18n.translations(language)
-    template = _environment(language).get_template(
+    template = environment(language).get_template(
         "ending_print.html.j2" if for_print else "ending.html.j2")
     return template.render(
         data=data,

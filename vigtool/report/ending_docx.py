@@ -27,7 +27,7 @@ from vigtool.report import docx_styles as look
 from vigtool.report import i18n
 from vigtool.report.docx_chart import ChartPicture, chart_pictures
 from vigtool.report.ending import EndingCycle, EndingData, scales_with_ends
-from vigtool.report.summary import _environment
+from vigtool.report.summary import environment
 
 PAGE_OF = "Page %(page)d of %(pages)d"  # the PDF's footer, by its msgid
 PICTURE_WIDTH = {True: Mm(120), False: Mm(90)}
@@ -53,7 +53,7 @@ class _Words:
 
     def __init__(self, language: str | None) -> None:
         self._t = i18n.translations(language)
-        env = _environment(language)
+        env = environment(language)
         self._modules = {"words": env.get_template("_words.html.j2").module,
                          "ending": env.get_template("ending_words.html.j2").module}
 

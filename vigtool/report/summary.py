@@ -290,7 +290,7 @@ def render_html(data: SummaryData, *, for_print: bool = False, language: str | N
     family = data.family
     charts = () if family else progress_charts(data.progress, t)
     scales = summary_scale_charts(data, t)
-    template = _environment(language).get_template(
+    template = environment(language).get_template(
         "summary_print.html.j2" if for_print else "summary.html.j2"
     )
     return template.render(
@@ -318,7 +318,8 @@ def _inline_svg(chart: Chart) -> Markup:
 
 
 @cache
-def _environment(language: str | None) -> jinja2.Environment:
+def environment(language: str | None) -> jinja2.Environment:
+    """The report templates' Jinja environment, translated into ``language``."""
     env = jinja2.Environment(
         loader=jinja2.PackageLoader("vigtool.report", "templates"),
         autoescape=True,
